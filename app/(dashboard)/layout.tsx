@@ -1,0 +1,25 @@
+import { AppNav } from "@/components/app-nav";
+import { Brand } from "@/components/brand";
+import { SiteHeader } from "@/components/site-header";
+import { requireUser } from "@/lib/auth/session";
+import { redirectToSetupIfNoUsers } from "@/lib/auth/setup-gate";
+
+export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
+  await redirectToSetupIfNoUsers();
+  // Pages enforce the forced password change themselves; the change page lives under this layout.
+  const user = await requireUser({ allowPasswordChange: true });
+  return (
+    <div className="flex min-h-dvh">
+      <aside className="bg-sidebar text-sidebar-foreground sticky top-0 hidden h-dvh w-60 shrink-0 flex-col gap-6 border-r p-4 md:flex">
+        <Brand />
+        <AppNav role={user.role} />
+      </aside>
+      <div className="flex min-w-0 flex-1 flex-col">
+        <SiteHeader user={user} />
+        <main id="main" className="mx-auto w-full max-w-7xl flex-1 p-4 md:p-6">
+          {children}
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,26 @@
+// POST /api/setup – create the first admin; refused for good once any account exists.
+import { z } from "zod";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { requestAddress } from "@/lib/auth/session";
+import { createFirstAdmin } from "@/lib/auth/setup";
+import { setupSchema } from "@/lib/auth/user-schemas";
+import { UserError } from "@/lib/auth/users";
+import { getDb } from "@/lib/database";
+import { json } from "@/lib/http/guarded-route";
+
+export async function POST(request: Request) {
+  const parsed = setupSchema.safeParse(await request.json().catch(() => undefined));
+  if (!parsed.success) return json(400, { error: "Some fields are not valid.", fieldErrors: z.flattenError(parsed.error).fieldErrors });
+  const db = getDb();
+  try {
+    const admin = await createFirstAdmin(db, parsed.data);
+    await recordAudit(db, {
+      actor: { id: admin.id, label: admin.email, type: "user" }, action: "setup.complete", outcome: "success",
+      target: { type: "user", id: admin.email }, ip: await requestAddress(),
+    });
+    return json(201, { ok: true });
+  } catch (error) {
+    if (error instanceof UserError) return json(409, { error: error.message });
+    throw error;
+  }
+}

@@ -1,0 +1,28 @@
+import type { Metadata, Viewport } from "next";
+import { DemoBanner } from "@/components/demo-banner";
+import { getEnv } from "@/lib/env";
+import { Providers } from "./providers";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "pve-standby", template: "%s · pve-standby" },
+  description: "Proxmox VE storage replication: history, lag against RPO, alerts and guided failover.",
+};
+// Every page depends on the session or on live data: nothing is prerendered at build time.
+export const dynamic = "force-dynamic";
+
+export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  const { DEMO_MODE } = getEnv();
+  return (
+    <html lang="en" suppressHydrationWarning>
+      <body className="bg-background text-foreground min-h-dvh antialiased">
+        <Providers>
+          {DEMO_MODE && <DemoBanner />}
+          {children}
+        </Providers>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,29 @@
+import { expect, test } from "@playwright/test";
+import { ADMIN, signInAs } from "./fixtures/accounts";
+
+test("first run: every page leads to setup, which creates the first admin and then disappears", async ({ page }) => {
+  await page.goto("/clusters");
+  await expect(page).toHaveURL(/\/setup$/);
+  await expect(page.getByRole("heading", { name: "Welcome to pve-standby" })).toBeVisible();
+
+  await page.getByLabel("Your name").fill(ADMIN.name);
+  await page.getByLabel("Email").fill(ADMIN.email);
+  await page.getByLabel("Password", { exact: true }).fill("short");
+  await page.getByLabel("Repeat password").fill("short");
+  await page.getByRole("button", { name: "Create admin account" }).click();
+  await expect(page.getByText("Use at least 10 characters.")).toBeVisible();
+
+  await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
+  await page.getByLabel("Repeat password").fill(ADMIN.password);
+  await page.getByRole("button", { name: "Create admin account" }).click();
+  await expect(page).toHaveURL(/\/login/);
+
+  const again = await page.goto("/setup");
+  expect(again?.status()).toBe(404);
+  const replay = await page.request.post("/api/setup", { data: { name: "Mallory", email: "mallory@example.com", password: "mallory-password" } });
+  expect(replay.status()).toBe(409);
+
+  await signInAs(page, ADMIN);
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await expect(page.getByText("No clusters yet")).toBeVisible();
+});

@@ -1,0 +1,20 @@
+import { z } from "zod";
+
+// The closed list of audited actions (resource.verb). A new privileged action adds its name here.
+export const AUDIT_ACTIONS = [
+  "auth.signin",
+  "setup.complete",
+  "page.view",
+  "user.create",
+  "user.update",
+  "user.password_reset",
+  "account.password_change",
+] as const;
+export const auditActionSchema = z.enum(AUDIT_ACTIONS);
+export type AuditAction = z.infer<typeof auditActionSchema>;
+
+export const AUDIT_OUTCOMES = ["success", "failure", "denied"] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+export const ACTOR_TYPES = ["user", "system", "poller", "anonymous"] as const;
+export type ActorType = (typeof ACTOR_TYPES)[number];

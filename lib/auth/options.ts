@@ -1,0 +1,85 @@
+import "server-only";
+import type { AuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { z } from "zod";
+import { getDb } from "@/lib/database";
+import { getEnv } from "@/lib/env";
+import { getServerSecrets } from "@/lib/boot-state";
+import { formatRetryMessage, INVALID_CREDENTIALS_MESSAGE } from "./messages";
+import type { Role } from "./permissions";
+import { authenticate } from "./sign-in";
+import { clientAddress } from "@/lib/http/client-address";
+
+const credentialsSchema = z.object({ email: z.string().max(320), password: z.string().max(1000) });
+
+declare module "next-auth" {
+  interface Session {
+    user: { id: string; email: string; name: string; role: Role; sv: number };
+  }
+  interface User {
+    role: Role;
+    sessionVersion: number;
+  }
+}
+declare module "next-auth/jwt" {
+  interface JWT {
+    uid?: string;
+    role?: Role;
+    sv?: number;
+  }
+}
+
+let cached: AuthOptions | undefined;
+
+export function getAuthOptions(): AuthOptions {
+  if (cached) return cached;
+  const env = getEnv();
+  cached = {
+    secret: getServerSecrets().authSecret,
+    session: { strategy: "jwt", maxAge: env.SESSION_MAX_AGE_HOURS * 3600 },
+    useSecureCookies: env.appUrl.startsWith("https://"),
+    pages: { signIn: "/login", error: "/login" },
+    providers: [
+      CredentialsProvider({
+        name: "Email and password",
+        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        async authorize(credentials, req) {
+          const parsed = credentialsSchema.safeParse(credentials);
+          if (!parsed.success) throw new Error(INVALID_CREDENTIALS_MESSAGE);
+          const ip = clientAddress((name) => headerValue(req?.headers, name), env.TRUST_PROXY);
+          const result = await authenticate(
+            getDb(),
+            { ...parsed.data, ip },
+            { perAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT, perAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS, windowMinutes: env.LOGIN_LOCKOUT_MINUTES },
+            new Date(),
+          );
+          // next-auth v4 hands a thrown message to the sign-in form as `error`.
+          if (!result.ok) throw new Error(result.reason === "locked" ? formatRetryMessage(result.retryAt, new Date()) : INVALID_CREDENTIALS_MESSAGE);
+          return { id: result.user.id, email: result.user.email, name: result.user.name, role: result.user.role, sessionVersion: result.user.sessionVersion };
+        },
+      }),
+    ],
+    callbacks: {
+      jwt({ token, user }) {
+        if (user) {
+          token.uid = user.id;
+          token.role = user.role;
+          token.sv = user.sessionVersion;
+        }
+        return token;
+      },
+      session({ session, token }) {
+        session.user = { id: token.uid ?? "", email: token.email ?? "", name: token.name ?? "", role: token.role ?? "viewer", sv: token.sv ?? -1 };
+        return session;
+      },
+    },
+  };
+  return cached;
+}
+
+function headerValue(headers: unknown, name: string): string | null {
+  if (!headers) return null;
+  if (headers instanceof Headers) return headers.get(name);
+  const value = (headers as Record<string, string | string[] | undefined>)[name];
+  return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+}

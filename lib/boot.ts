@@ -1,0 +1,39 @@
+import path from "node:path";
+import { ensureDemoAccounts } from "@/lib/auth/setup";
+import { applyMigrations } from "@/lib/db/migrate";
+import { getDb } from "@/lib/database";
+import { getEnv } from "@/lib/env";
+import { getServerSecrets } from "@/lib/boot-state";
+import { logger } from "@/lib/logger";
+import { assertDataDirWritable } from "@/lib/server-secrets";
+
+/**
+ * Runs once per server start (instrumentation.ts): validate configuration, make sure the data
+ * folder, secrets and database schema exist, and in demo mode the demo accounts. Later parts
+ * (poller, embedded simulator) hook in here.
+ */
+export async function bootServer(): Promise<void> {
+  const env = getEnv();
+  assertDataDirWritable(env);
+  const secrets = getServerSecrets();
+  for (const file of secrets.generated) {
+    logger.warn({ file }, "Generated a new secret. Back up the data folder: without it sessions end and stored Proxmox credentials cannot be decrypted.");
+  }
+  const applied = applyMigrations(env.databaseFile, path.join(process.cwd(), "prisma", "migrations"));
+  if (applied.length > 0) logger.info({ applied }, "Database migrated");
+  if (env.DEMO_MODE) {
+    await ensureDemoAccounts(getDb(), env.DEMO_PASSWORD);
+    logger.info("Demo mode: demo accounts are ready");
+  }
+  logger.info({ url: env.appUrl, dataDir: env.DATA_DIR, demo: env.DEMO_MODE }, "pve-standby is ready");
+}
+
+/** A server that cannot boot says why in one line and exits, instead of serving errors. */
+export async function bootServerOrExit(): Promise<void> {
+  try {
+    await bootServer();
+  } catch (error) {
+    console.error(`pve-standby cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,58 @@
+import path from "node:path";
+import { z } from "zod";
+
+// Every variable pve-standby reads, validated once. .env.example documents each of them.
+const flag = z
+  .enum(["0", "1", "true", "false"], { message: "must be 0/1 or true/false" })
+  .transform((v) => v === "1" || v === "true");
+
+const positiveInt = (fallback: number) => z.coerce.number({ message: "must be a number" }).int().positive().default(fallback);
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATA_DIR: z.string().min(1).default("./data"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number({ message: "must be a port number" }).int().min(1).max(65535).default(3000),
+  APP_URL: z.url({ message: "must be an absolute URL such as https://standby.example.com" }).optional(),
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
+  ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, "must be 32 bytes in base64 (openssl rand -base64 32)")
+    .optional(),
+  SESSION_MAX_AGE_HOURS: positiveInt(12),
+  DEMO_MODE: flag.default(false),
+  DEMO_PASSWORD: z.string().min(1).default("demo"),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(5),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: positiveInt(20),
+  LOGIN_LOCKOUT_MINUTES: positiveInt(15),
+  TRUST_PROXY: flag.default(false),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof envSchema> & { databaseFile: string; appUrl: string };
+
+export class EnvError extends Error {}
+
+/** Parses the environment; throws EnvError naming each bad variable and what is wrong with it. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message} (got ${JSON.stringify(cleaned[String(i.path[0])] ?? null)})`);
+    throw new EnvError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const env = result.data;
+  const dataDir = path.resolve(env.DATA_DIR);
+  return {
+    ...env,
+    DATA_DIR: dataDir,
+    databaseFile: path.join(dataDir, "pve-standby.db"),
+    appUrl: (env.APP_URL ?? `http://${env.HOST === "0.0.0.0" ? "127.0.0.1" : env.HOST}:${env.PORT}`).replace(/\/$/, ""),
+  };
+}
+
+let cached: Env | undefined;
+export function getEnv(): Env {
+  cached ??= parseEnv();
+  return cached;
+}

@@ -1,0 +1,57 @@
+// npm test: typecheck, lint, unit + integration tests (Vitest), production build, browser tests
+// (Playwright on Chromium). Stops at the first failing stage and ends with one summary line.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const ROOT = path.resolve(__dirname, "..");
+const reports = fs.mkdtempSync(path.join(os.tmpdir(), "pve-standby-test-"));
+const vitestReport = path.join(reports, "vitest.json");
+const playwrightReport = path.join(reports, "playwright.json");
+const bin = (name: string) => path.join(ROOT, "node_modules", ".bin", name);
+
+const stages: { name: string; cmd: string; args: string[]; env?: Record<string, string> }[] = [
+  { name: "typecheck", cmd: bin("tsc"), args: ["--noEmit"] },
+  { name: "lint", cmd: bin("eslint"), args: ["--max-warnings", "0", "."] },
+  { name: "unit and integration tests", cmd: bin("vitest"), args: ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestReport}`] },
+  { name: "production build", cmd: bin("next"), args: ["build"], env: { NODE_ENV: "production" } },
+  { name: "browser tests", cmd: bin("playwright"), args: ["test"], env: { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport } },
+];
+
+const only = process.argv.slice(2);
+let failedStage: string | null = null;
+for (const stage of stages) {
+  if (only.length && !only.some((o) => stage.name.includes(o))) continue;
+  console.log(`\n=== ${stage.name} ===`);
+  const started = Date.now();
+  const result = spawnSync(stage.cmd, stage.args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...stage.env } });
+  console.log(`--- ${stage.name}: ${result.status === 0 ? "ok" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (result.status !== 0) {
+    failedStage = stage.name;
+    break;
+  }
+}
+
+const counts = { passed: 0, failed: 0, skipped: 0 };
+readVitest(vitestReport);
+readPlaywright(playwrightReport);
+console.log(failedStage ? `\nFAILED at stage: ${failedStage}` : "\nAll stages passed.");
+console.log(`total: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+process.exit(failedStage ? 1 : 0);
+
+function readVitest(file: string) {
+  if (!fs.existsSync(file)) return;
+  const r = JSON.parse(fs.readFileSync(file, "utf8")) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+  counts.passed += r.numPassedTests;
+  counts.failed += r.numFailedTests;
+  counts.skipped += r.numPendingTests + r.numTodoTests;
+}
+
+function readPlaywright(file: string) {
+  if (!fs.existsSync(file)) return;
+  const r = JSON.parse(fs.readFileSync(file, "utf8")) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
+  counts.passed += r.stats.expected + r.stats.flaky;
+  counts.failed += r.stats.unexpected;
+  counts.skipped += r.stats.skipped;
+}
