@@ -35,6 +35,8 @@ export default defineConfig({
     url: `http://127.0.0.1:${PORT}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,
+    // SIGTERM lets the server script remove its throwaway data folder on the way out.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
     stdout: "pipe",
     env: { E2E_PORT: String(PORT) },
   },
