@@ -1,0 +1,47 @@
+import { z } from "zod";
+
+import type { ProxmoxClient } from "./client";
+import { assertHaSid, assertNodeName, pvePath } from "./params";
+import type { PveResult } from "./response";
+import { haResourceSchema, haStatusEntrySchema } from "./schemas";
+import type { HaResource, HaStatusEntry } from "./schemas";
+
+type CallOptions = { signal?: AbortSignal };
+
+/** HA-managed guests (`sid` like `vm:100`); such guests must fail over through HA, never by hand. */
+export function listHaResources(
+  client: ProxmoxClient,
+  options: CallOptions & { type?: "vm" | "ct" } = {},
+): Promise<PveResult<HaResource[]>> {
+  const { type, ...rest } = options;
+  return client.call({ method: "GET", path: pvePath`/cluster/ha/resources`, params: { type }, schema: z.array(haResourceSchema), ...rest });
+}
+
+/** CRM view: quorum, master, per-node LRM and per-service state (fence → recovery → started). */
+export function getHaStatus(client: ProxmoxClient, options: CallOptions = {}): Promise<PveResult<HaStatusEntry[]>> {
+  return client.call({ method: "GET", path: pvePath`/cluster/ha/status/current`, schema: z.array(haStatusEntrySchema), ...options });
+}
+
+export const haMoveResultSchema = z.object({
+  sid: z.string(),
+  "requested-node": z.string(),
+  "comigrated-resources": z.array(z.string()).optional(),
+  "blocking-resources": z.array(z.object({ sid: z.string(), cause: z.string() })).optional(),
+});
+export type HaMoveResult = z.infer<typeof haMoveResultSchema>;
+
+/**
+ * Queues an HA move: `migrate` is online, `relocate` stops on the old node and starts on the new
+ * one. The CRM executes it later; watch getHaStatus for completion (needs Sys.Console on /).
+ */
+export async function moveHaResource(
+  client: ProxmoxClient,
+  sid: string,
+  node: string,
+  mode: "migrate" | "relocate",
+  options: CallOptions = {},
+): Promise<HaMoveResult> {
+  const id = assertHaSid(sid);
+  const path = mode === "migrate" ? pvePath`/cluster/ha/resources/${id}/migrate` : pvePath`/cluster/ha/resources/${id}/relocate`;
+  return (await client.call({ method: "POST", path, params: { node: assertNodeName(node) }, schema: haMoveResultSchema, ...options })).data;
+}

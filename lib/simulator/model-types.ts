@@ -1,0 +1,130 @@
+/** Plain data of the simulated cluster. Times are unix seconds on the simulator clock. */
+
+export type GuestType = "qemu" | "lxc";
+
+export type SimNode = {
+  name: string;
+  nodeid: number;
+  ip: string;
+  online: boolean;
+  cpus: number;
+  memory: number;
+  /** When the node (re)booted; uptime derives from it. */
+  bootTime: number;
+  /** SHA-256 of the node's certificate (`AA:BB:...`), known once certificates exist. */
+  sslFingerprint?: string;
+  /** When the node went down (simulator clock); guests' live figures go stale 5 minutes later. */
+  offlineSince?: number;
+};
+
+export type StorageConfig = {
+  storage: string;
+  type: "zfspool" | "dir";
+  content: string;
+  /** ZFS dataset of a zfspool storage, e.g. `rpool/data`. */
+  pool?: string;
+  path?: string;
+  sparse?: number;
+  shared: number;
+};
+
+export type NodeStorage = {
+  total: number;
+  /** Bytes used by data outside guest volumes (the control API's fill level). */
+  extraUsed: number;
+};
+
+export type Volume = {
+  volid: string;
+  storage: string;
+  vmid: number;
+  format: "raw" | "subvol" | "qcow2";
+  size: number;
+  used: number;
+  ctime: number;
+  /** ZFS snapshots by name → creation time. */
+  snapshots: Map<string, number>;
+};
+
+export type GuestDisk = {
+  /** Config key: scsi0, virtio1, rootfs, mp0 ... */
+  key: string;
+  volid: string;
+  size: number;
+  /** The per-disk `replicate` option (default 1). */
+  replicate: boolean;
+};
+
+export type Guest = {
+  vmid: number;
+  type: GuestType;
+  name: string;
+  node: string;
+  status: "running" | "stopped";
+  cpus: number;
+  maxmem: number;
+  disks: GuestDisk[];
+  /** Average bytes written per second; the daily rhythm modulates it. */
+  changeRate: number;
+  startedAt: number;
+  ostype: string;
+  tags?: string;
+  onboot?: number;
+};
+
+export type JobConfig = {
+  id: string;
+  type: "local";
+  guest: number;
+  jobnum: number;
+  target: string;
+  schedule?: string;
+  rate?: number;
+  comment?: string;
+  disable?: number;
+  remove_job?: "local" | "full";
+  source?: string;
+};
+
+/** One entry of a node's pve-replication-state.json (pve-guest-common ReplicationState.pm). */
+export type JobState = {
+  last_sync: number;
+  last_try: number;
+  last_iteration: number;
+  fail_count: number;
+  error?: string;
+  /** Seconds of the last run; absent until a run ended. */
+  duration?: number;
+  last_node?: string;
+  storeid_list: string[];
+  pid?: number;
+  ptime?: number;
+};
+
+export type LogLine = { t: number; msg: string };
+
+export type HaResource = {
+  sid: string;
+  type: "vm" | "ct";
+  state: "started" | "stopped" | "enabled" | "disabled" | "ignored";
+  max_restart?: number;
+  max_relocate?: number;
+  failback?: number;
+  comment?: string;
+};
+
+export type Task = {
+  upid: string;
+  node: string;
+  pid: number;
+  pstart: number;
+  starttime: number;
+  type: string;
+  id: string;
+  user: string;
+  /** Planned end; the task shows as running until the clock passes it. */
+  endtime: number;
+  /** Final status: OK, WARNINGS: n, or an error text. */
+  exitstatus: string;
+  log: LogLine[];
+};

@@ -1,0 +1,17 @@
+import type { RouteTable } from "../route-types";
+import { accessRoutes } from "./access";
+import { clusterRoutes } from "./cluster";
+import { guestRoutes } from "./guests";
+import { replicationRoutes } from "./replication";
+import { storageRoutes } from "./storage";
+import { taskRoutes } from "./tasks";
+
+/** Every simulated endpoint, keyed `METHOD /template` as in the schema; schema paths without an entry answer 501. */
+export const ROUTES: RouteTable = {
+  ...accessRoutes,
+  ...clusterRoutes,
+  ...guestRoutes,
+  ...replicationRoutes,
+  ...storageRoutes,
+  ...taskRoutes,
+};

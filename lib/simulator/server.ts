@@ -1,0 +1,129 @@
+import { createServer } from "node:https";
+import type { Server } from "node:https";
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+import { loadOrCreateCertificates } from "./certs";
+import { NodeUnreachableError } from "./handler";
+import type { Simulator } from "./simulator";
+
+export type ListenOptions = {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Port of the first node; the others follow (port+1, ...). 0 gives every node an ephemeral port. */
+  port?: number;
+  /** Where the CA and node certificates live (created on first start). */
+  dataDir: string;
+};
+
+export type NodeEndpoint = { node: string; port: number; url: string; fingerprint: string };
+
+export type RunningServers = {
+  endpoints: NodeEndpoint[];
+  /** PEM of the cluster CA (pve-root-ca.pem), for clients that trust the CA instead of pinning. */
+  caCert: string;
+  close(): Promise<void>;
+};
+
+const MAX_BODY = 1024 * 1024;
+
+/**
+ * One HTTPS listener per simulated node, like pveproxy on every real node. A node that goes
+ * down closes its listener (connections are refused); it listens again on the same port when
+ * it comes back.
+ */
+export async function startServers(sim: Simulator, options: ListenOptions): Promise<RunningServers> {
+  const host = options.host ?? "127.0.0.1";
+  const certs = await loadOrCreateCertificates(options.dataDir, sim.nodeNames);
+  const servers = new Map<string, { server: Server; port: number }>();
+
+  for (const [i, name] of sim.nodeNames.entries()) {
+    const nodeCert = certs.nodes.get(name);
+    if (!nodeCert) continue;
+    const node = sim.model.node(name);
+    if (node) node.sslFingerprint = nodeCert.fingerprint;
+    const server = createServer({ key: nodeCert.key, cert: nodeCert.cert }, (req, res) => void serve(sim, name, req, res));
+    const wanted = options.port === undefined ? 8006 + i : options.port === 0 ? 0 : options.port + i;
+    const port = node?.online === false ? wanted : await listen(server, wanted, host);
+    servers.set(name, { server, port });
+  }
+
+  const onNodeChange = (name: string, online: boolean) => {
+    const entry = servers.get(name);
+    if (!entry) return;
+    if (online) void listen(entry.server, entry.port, host).catch(() => undefined);
+    else {
+      entry.server.close();
+      entry.server.closeAllConnections();
+    }
+  };
+  sim.model.nodeListeners.push(onNodeChange);
+
+  return {
+    endpoints: [...servers.entries()].map(([node, { port }]) => ({
+      node,
+      port,
+      url: `https://${host}:${port}`,
+      fingerprint: certs.nodes.get(node)?.fingerprint ?? "",
+    })),
+    caCert: certs.caCert,
+    async close() {
+      const i = sim.model.nodeListeners.indexOf(onNodeChange);
+      if (i >= 0) sim.model.nodeListeners.splice(i, 1);
+      await Promise.all(
+        [...servers.values()].map(
+          ({ server }) =>
+            new Promise<void>((resolve) => {
+              if (!server.listening) return resolve();
+              server.close(() => resolve());
+              server.closeAllConnections();
+            }),
+        ),
+      );
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      const address = server.address();
+      resolve(typeof address === "object" && address ? address.port : port);
+    });
+  });
+}
+
+async function serve(sim: Simulator, node: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  try {
+    const body = await readBody(req);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
+    const out = await sim.handle(node, { method: req.method ?? "GET", url: req.url ?? "/", headers, body });
+    res.writeHead(out.status, out.statusText, { ...out.headers, "content-length": Buffer.byteLength(out.body) });
+    res.end(out.body);
+  } catch (err) {
+    if (err instanceof NodeUnreachableError) {
+      req.socket.destroy();
+      return;
+    }
+    res.writeHead(500, "Internal Server Error", { "content-type": "text/plain" });
+    res.end(err instanceof Error ? err.message : String(err));
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new Error("request entity too large"));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(chunks.length ? Buffer.concat(chunks).toString("utf8") : undefined));
+    req.on("error", reject);
+  });
+}

@@ -1,0 +1,116 @@
+import { randomBytes } from "node:crypto";
+
+import { AuthService, DEFAULT_CREDENTIALS } from "./auth";
+import type { Credentials } from "./auth";
+import { createClock } from "./clock";
+import type { SimClock } from "./clock";
+import type { ClusterModel } from "./cluster";
+import { handleRequest } from "./handler";
+import type { SimRequest, SimResponse } from "./handler";
+import { Pvesr } from "./pvesr";
+import type { SimCore } from "./route-types";
+import { buildScenario } from "./scenarios";
+import type { ScenarioName } from "./scenarios";
+
+export type SimulatorOptions = {
+  scenario?: ScenarioName;
+  seed?: number;
+  /** Simulated start (unix seconds). Default: the real time now. */
+  startTime?: number;
+  /** Simulated seconds per real second; 0 freezes the clock so only `advance` moves it. Default 1. */
+  speed?: number;
+  /** Injected clock (overrides startTime/speed). */
+  clock?: SimClock;
+  /** `large` scenario sizes. */
+  nodes?: number;
+  guests?: number;
+  timeZone?: string;
+  credentials?: Partial<Credentials>;
+  controlToken?: string;
+  /** Delay of 401 answers in real ms; Proxmox waits 3 s. Tests set 0. */
+  authFailureDelayMs?: number;
+};
+
+export const DEFAULT_CONTROL_TOKEN = "sim-control-3f9a1c7e";
+
+export type Simulator = {
+  core: SimCore;
+  model: ClusterModel;
+  clock: SimClock;
+  credentials: Credentials;
+  controlToken: string;
+  nodeNames: string[];
+  /** Unix seconds on the simulator clock. */
+  now(): number;
+  /** Moves the clock forward and processes every scheduler tick in between. */
+  advance(seconds: number): void;
+  /** Powers a node off or on at the current simulator time (its HTTPS listener follows). */
+  setNodeOnline(node: string, online: boolean): void;
+  /** The API of one node, in-process. Throws NodeUnreachableError when that node is down. */
+  handle(node: string, req: SimRequest): Promise<SimResponse>;
+  /**
+   * A WHATWG `fetch` that talks to the simulator in-process. The node is the URL's host name
+   * when it is a node name (`https://pve2/api2/json/...`), else `defaultNode`.
+   */
+  fetch(defaultNode?: string): (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+};
+
+/** Creates the simulated cluster, its clock and request handler; no ports are opened. */
+export function createSimulator(options: SimulatorOptions = {}): Simulator {
+  const clock = options.clock ?? createClock({ startMs: options.startTime !== undefined ? options.startTime * 1000 : undefined, speed: options.speed });
+  const start = clock.nowMs() / 1000;
+  const model = buildScenario(options.scenario ?? "demo", {
+    seed: options.seed ?? 1,
+    start,
+    timeZone: options.timeZone,
+    nodes: options.nodes,
+    guests: options.guests,
+  });
+  const credentials: Credentials = { ...DEFAULT_CREDENTIALS, ticketKey: randomBytes(32).toString("hex"), ...options.credentials };
+  const pvesr = new Pvesr(model, start);
+  const controlToken = options.controlToken ?? DEFAULT_CONTROL_TOKEN;
+  const now = () => clock.nowMs() / 1000;
+  const core: SimCore = {
+    model,
+    pvesr,
+    clock,
+    auth: new AuthService(credentials),
+    now,
+    sync: () => pvesr.processUntil(now()),
+    authFailureDelayMs: options.authFailureDelayMs ?? 3000,
+    controlToken,
+  };
+  core.sync();
+
+  const handle = (node: string, req: SimRequest) => handleRequest(core, node, req);
+  return {
+    core,
+    model,
+    clock,
+    credentials,
+    controlToken,
+    nodeNames: model.nodes.map((n) => n.name),
+    now,
+    advance(seconds) {
+      clock.advance(seconds * 1000);
+      core.sync();
+    },
+    setNodeOnline(node, online) {
+      core.sync();
+      model.setNodeOnline(node, online, now());
+    },
+    handle,
+    fetch(defaultNode) {
+      return async (input, init) => {
+        const request = input instanceof Request ? input : new Request(input, init);
+        const url = new URL(request.url);
+        const node = model.node(url.hostname) ? url.hostname : (defaultNode ?? model.nodes[0]?.name ?? "");
+        const headers: Record<string, string> = {};
+        request.headers.forEach((v, k) => (headers[k] = v));
+        const body = request.method === "GET" || request.method === "HEAD" ? undefined : await request.text();
+        const res = await handle(node, { method: request.method, url: url.pathname + url.search, headers, body: body || undefined });
+        return new Response(res.body === "" ? null : res.body, { status: res.status, statusText: res.statusText, headers: res.headers });
+      };
+    },
+  };
+}
