@@ -9,6 +9,17 @@ export const AUDIT_ACTIONS = [
   "user.update",
   "user.password_reset",
   "account.password_change",
+  "cluster.probe",
+  "cluster.test",
+  "cluster.create",
+  "cluster.update",
+  "cluster.delete",
+  "cluster.poll",
+  "replication.create",
+  "replication.update",
+  "replication.delete",
+  "replication.run",
+  "replication.rpo_update",
 ] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;

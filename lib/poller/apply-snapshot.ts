@@ -1,0 +1,162 @@
+import type { ClusterResource, ReplicationJob as PveJob, ReplicationJobStatus } from "@/lib/proxmox/schemas";
+import { effectiveRpo } from "@/lib/replication/effective-rpo";
+import { detectRunEvents, type JobSnapshot, type RunEvent } from "@/lib/replication/runs";
+import { selectSamplesToStore } from "@/lib/replication/retention";
+import { deriveJobStatus } from "@/lib/replication/status";
+import type { JobConfig, JobState } from "@/lib/replication/types";
+import { DEFAULT_SCHEDULE } from "@/lib/replication/types";
+import type { PrismaClient, ReplicationJob as JobRow } from "@/prisma/generated/client";
+import type { ClusterSnapshot } from "./read-cluster";
+
+/** A finished run whose log should be fetched now (Proxmox overwrites it on the next run). */
+export type LogToFetch = { runId: string; node: string; jobId: string };
+
+type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+/**
+ * Writes one snapshot in one transaction: nodes, guests, jobs with their derived status, the
+ * runs detected since the last cycle and the lag samples worth keeping (selectSamplesToStore). A job whose owner could not be
+ * read keeps its last known state (status "stale"); a job gone from replication.cfg is marked
+ * gone, never deleted, so its history stays.
+ */
+export async function applySnapshot(db: PrismaClient, clusterId: string, snapshot: ClusterSnapshot, now: Date): Promise<LogToFetch[]> {
+  return db.$transaction(async (tx) => {
+    await writeNodes(tx, clusterId, snapshot, now);
+    const guestNodes = await writeGuests(tx, clusterId, snapshot.resources, now);
+    const existing = new Map((await tx.replicationJob.findMany({ where: { clusterId } })).map((row) => [row.jobId, row]));
+    const logs: LogToFetch[] = [];
+    for (const job of snapshot.jobs) {
+      const owner = guestNodes.get(job.guest) ?? job.source ?? null;
+      logs.push(...(await writeJob(tx, clusterId, job, owner, existing.get(job.id), snapshot, now)));
+    }
+    const seen = new Set(snapshot.jobs.map((j) => j.id));
+    const gone = [...existing.values()].filter((row) => !seen.has(row.jobId) && row.goneAt === null).map((row) => row.id);
+    if (gone.length) await tx.replicationJob.updateMany({ where: { id: { in: gone } }, data: { goneAt: now } });
+    return logs;
+  });
+}
+
+async function writeNodes(tx: Tx, clusterId: string, snapshot: ClusterSnapshot, now: Date) {
+  for (const entry of snapshot.status.filter((e) => e.type === "node")) {
+    const online = Boolean(entry.online);
+    await tx.clusterNode.upsert({
+      where: { clusterId_name: { clusterId, name: entry.name } },
+      create: { clusterId, name: entry.name, online, ip: entry.ip, lastSeenAt: online ? now : null },
+      update: { online, ip: entry.ip, ...(online ? { lastSeenAt: now } : {}) },
+    });
+  }
+}
+
+/** Upserts guests and returns vmid → node, the owner of each guest's replication state. */
+async function writeGuests(tx: Tx, clusterId: string, resources: ClusterResource[], now: Date): Promise<Map<number, string>> {
+  const owners = new Map<number, string>();
+  for (const r of resources) {
+    if ((r.type !== "qemu" && r.type !== "lxc") || r.vmid === undefined || !r.node) continue;
+    owners.set(r.vmid, r.node);
+    const data = { type: r.type, name: r.name ?? null, node: r.node, status: r.status ?? "unknown", haState: r.hastate ?? null, template: Boolean(r.template), lastSeenAt: now, goneAt: null };
+    await tx.guest.upsert({ where: { clusterId_vmid: { clusterId, vmid: r.vmid } }, create: { clusterId, vmid: r.vmid, ...data }, update: data });
+  }
+  await tx.guest.updateMany({ where: { clusterId, goneAt: null, lastSeenAt: { lt: now } }, data: { goneAt: now } });
+  return owners;
+}
+
+async function writeJob(
+  tx: Tx,
+  clusterId: string,
+  job: PveJob,
+  owner: string | null,
+  row: JobRow | undefined,
+  snapshot: ClusterSnapshot,
+  now: Date,
+): Promise<LogToFetch[]> {
+  const read = owner ? snapshot.nodeReplication.get(owner) : undefined;
+  const ownerReadable = read?.ok === true;
+  const fresh: ReplicationJobStatus | undefined = read?.ok ? read.jobs.find((s) => s.id === job.id) : undefined;
+  const clusterTime = read?.ok ? read.clusterTime : snapshot.clusterTime;
+  const known = row && row.stateReadAt ? stateFromRow(row) : null;
+  const state: JobState | null = ownerReadable ? (fresh ? stateFromPve(fresh) : null) : known;
+  const config = configFromPve(job);
+  const rpoSeconds = effectiveRpo({ rpoSeconds: row?.rpoSeconds ?? null, schedule: config.schedule ?? null }).seconds;
+  const derived = deriveJobStatus({
+    config,
+    state,
+    ownerReadable,
+    stateReadAt: ownerReadable ? clusterTime : (row?.stateClusterTime ?? null),
+    targetOnline: snapshot.onlineNodes.includes(job.target) ? true : snapshot.offlineNodes.includes(job.target) ? false : null,
+    now: clusterTime,
+    rpoSeconds,
+  });
+
+  const configData = {
+    vmid: job.guest, jobnum: job.jobnum, source: job.source ?? owner, target: job.target, schedule: job.schedule ?? DEFAULT_SCHEDULE,
+    rate: job.rate ?? null, comment: job.comment ?? null, disabled: Boolean(job.disable), removeJob: job.remove_job ?? null,
+  };
+  const stateData = ownerReadable && state
+    ? {
+        lastSync: state.last_sync || null, lastTry: state.last_try || null, nextSync: state.next_sync, duration: state.duration ?? null,
+        failCount: state.fail_count, error: state.error ?? null, pid: state.pid ?? null, stateNode: owner, stateReadAt: now, stateClusterTime: clusterTime,
+      }
+    : {};
+  const sample = { t: clusterTime, lag: derived.lagSeconds };
+  const toStore = selectSamplesToStore(
+    row?.sampleAt != null ? { t: row.sampleAt, lag: row.sampleLag } : undefined,
+    row?.polledAt != null ? { t: row.polledAt, lag: row.lagSeconds } : undefined,
+    sample,
+  );
+  const lastStored = toStore.at(-1);
+  const derivedData = {
+    status: derived.status, statusMessage: derived.message, lagSeconds: derived.lagSeconds, lastSeenAt: now, goneAt: null, polledAt: clusterTime,
+    ...(lastStored ? { sampleAt: lastStored.t, sampleLag: lastStored.lag } : {}),
+  };
+  const saved = row
+    ? await tx.replicationJob.update({ where: { id: row.id }, data: { ...configData, ...stateData, ...derivedData } })
+    : await tx.replicationJob.create({ data: { clusterId, jobId: job.id, ...configData, ...stateData, ...derivedData } });
+
+  // The previous poll is stored only when it is the peak before a sync; its status is not kept, so "ok".
+  for (const s of toStore) {
+    await tx.lagSample.create({ data: { jobRowId: saved.id, at: s.t, lagSeconds: s.lag, status: s === sample ? derived.status : (row?.status ?? "ok") } });
+  }
+  if (!ownerReadable || !state || !owner) return [];
+  const previous = row && row.stateReadAt ? snapshotFromRow(row) : undefined;
+  const events = detectRunEvents(previous, { id: job.id, ...state });
+  return recordRuns(tx, saved.id, events, owner, job.id);
+}
+
+/** Upserts runs on (job, start) so a replayed event changes nothing; returns finished runs needing a log. */
+async function recordRuns(tx: Tx, jobRowId: string, events: RunEvent[], node: string, jobId: string): Promise<LogToFetch[]> {
+  const logs: LogToFetch[] = [];
+  for (const event of events) {
+    const key = { jobRowId_startedAt: { jobRowId, startedAt: event.start } };
+    if (event.type === "run-started") {
+      await tx.jobRun.upsert({ where: key, create: { jobRowId, startedAt: event.start, outcome: "running", kind: "unknown" }, update: {} });
+      continue;
+    }
+    const data = { endedAt: event.end, durationSeconds: event.durationSeconds, outcome: event.outcome, error: event.error, kind: event.syncKind };
+    const run = await tx.jobRun.upsert({ where: key, create: { jobRowId, startedAt: event.start, ...data }, update: data });
+    if (run.log === null) logs.push({ runId: run.id, node, jobId });
+  }
+  // Proxmox keeps one log per job, the latest run's: only that one can still be fetched.
+  return logs.slice(-1);
+}
+
+function configFromPve(job: PveJob): JobConfig {
+  return {
+    id: job.id, guest: job.guest, jobnum: job.jobnum, target: job.target, source: job.source, schedule: job.schedule, rate: job.rate,
+    comment: job.comment, disable: job.disable, remove_job: job.remove_job,
+  };
+}
+
+function stateFromPve(s: ReplicationJobStatus): JobState {
+  return { last_sync: s.last_sync, last_try: s.last_try, next_sync: s.next_sync, fail_count: s.fail_count, error: s.error, duration: s.duration, pid: s.pid };
+}
+
+function stateFromRow(row: JobRow): JobState {
+  return {
+    last_sync: row.lastSync ?? 0, last_try: row.lastTry ?? 0, next_sync: row.nextSync ?? 0, fail_count: row.failCount,
+    error: row.error ?? undefined, duration: row.duration ?? undefined, pid: row.pid ?? undefined,
+  };
+}
+
+function snapshotFromRow(row: JobRow): JobSnapshot {
+  return { id: row.jobId, ...stateFromRow(row) };
+}

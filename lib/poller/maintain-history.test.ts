@@ -1,0 +1,53 @@
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { RETENTION_POLICY } from "@/lib/replication/retention";
+import { createTestDb } from "@/lib/testing/test-db";
+import type { PrismaClient } from "@/prisma/generated/client";
+import { maintainHistory } from "./maintain-history";
+
+let db: PrismaClient;
+let cleanup: () => Promise<void>;
+const T0 = 1_790_000_000 - (1_790_000_000 % 3600);
+const DAY = 86_400;
+
+beforeEach(async () => {
+  ({ db, cleanup } = createTestDb());
+  await db.cluster.create({ data: { id: "c", name: "c", endpoints: "[]", authKind: "token", principal: "a@pve!b", secretSealed: "-", trustKind: "fingerprint", trustValue: "[]" } });
+  await db.replicationJob.create({ data: { id: "j", clusterId: "c", jobId: "100-0", vmid: 100, jobnum: 0, target: "pve2", schedule: "*/15", status: "ok", rpoSeconds: 1800 } });
+});
+afterEach(() => cleanup());
+
+// A 15-minute sawtooth sampled every minute: lag climbs to 900 s, then a sync brings it to 60 s.
+async function seedSawtooth(fromDay: number, days: number) {
+  const rows = [];
+  for (let t = T0 + fromDay * DAY; t < T0 + (fromDay + days) * DAY; t += 60) rows.push({ jobRowId: "j", at: t, lagSeconds: 60 + ((t - T0) % 900), status: "ok" });
+  await db.lagSample.createMany({ data: rows });
+}
+
+it("rolls raw samples up before pruning them, so peaks and compliance survive", async () => {
+  await seedSawtooth(0, 9);
+  const now = T0 + 9 * DAY;
+  await maintainHistory(db, "c", now);
+  expect(await db.lagSample.count({ where: { at: { lt: now - RETENTION_POLICY.raw.maxAgeSeconds } } })).toBe(0);
+  const oldest5m = await db.lagRollup.findFirstOrThrow({ where: { bucketSeconds: 300 }, orderBy: { bucketStart: "asc" } });
+  expect(oldest5m.bucketStart).toBe(T0);
+  const hourly = await db.lagRollup.findMany({ where: { bucketSeconds: 3600 } });
+  expect(hourly).toHaveLength(9 * 24);
+  expect(Math.max(...hourly.map((h) => h.maxLag ?? 0))).toBe(900);
+  expect(hourly.every((h) => h.overRpoSeconds === 0)).toBe(true);
+  expect(hourly.every((h) => h.coveredSeconds === 3600)).toBe(true);
+});
+
+it("changes nothing when run twice, and keeps the database bounded over months", async () => {
+  await seedSawtooth(0, 2);
+  await maintainHistory(db, "c", T0 + 2 * DAY);
+  const rollups = await db.lagRollup.count();
+  await maintainHistory(db, "c", T0 + 2 * DAY);
+  expect(await db.lagRollup.count()).toBe(rollups);
+
+  await maintainHistory(db, "c", T0 + 60 * DAY);
+  expect(await db.lagSample.count()).toBe(0);
+  expect(await db.lagRollup.count({ where: { bucketSeconds: 300 } })).toBe(0);
+  expect(await db.lagRollup.count({ where: { bucketSeconds: 3600 } })).toBe(2 * 24);
+  await maintainHistory(db, "c", T0 + 800 * DAY);
+  expect(await db.lagRollup.count()).toBe(0);
+});
