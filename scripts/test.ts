@@ -15,7 +15,7 @@ const stages: { name: string; cmd: string; args: string[]; env?: Record<string, 
   { name: "typecheck", cmd: bin("tsc"), args: ["--noEmit"] },
   { name: "lint", cmd: bin("eslint"), args: ["--max-warnings", "0", "."] },
   { name: "unit and integration tests", cmd: bin("vitest"), args: ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestReport}`] },
-  { name: "production build", cmd: bin("next"), args: ["build"], env: { NODE_ENV: "production" } },
+  { name: "production build", cmd: bin("next"), args: ["build"], env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" } },
   { name: "browser tests", cmd: bin("playwright"), args: ["test"], env: { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport } },
 ];
 

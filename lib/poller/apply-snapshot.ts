@@ -11,6 +11,8 @@ import type { ClusterSnapshot } from "./read-cluster";
 /** A finished run whose log should be fetched now (Proxmox overwrites it on the next run). */
 export type LogToFetch = { runId: string; node: string; jobId: string };
 
+type SampleRow = { jobRowId: string; at: number; lagSeconds: number | null; status: string };
+
 type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 /**
@@ -25,10 +27,12 @@ export async function applySnapshot(db: PrismaClient, clusterId: string, snapsho
     const guestNodes = await writeGuests(tx, clusterId, snapshot.resources, now);
     const existing = new Map((await tx.replicationJob.findMany({ where: { clusterId } })).map((row) => [row.jobId, row]));
     const logs: LogToFetch[] = [];
+    const samples: SampleRow[] = [];
     for (const job of snapshot.jobs) {
       const owner = guestNodes.get(job.guest) ?? job.source ?? null;
-      logs.push(...(await writeJob(tx, clusterId, job, owner, existing.get(job.id), snapshot, now)));
+      logs.push(...(await writeJob(tx, clusterId, job, owner, existing.get(job.id), snapshot, now, samples)));
     }
+    if (samples.length) await tx.lagSample.createMany({ data: samples });
     const seen = new Set(snapshot.jobs.map((j) => j.id));
     const gone = [...existing.values()].filter((row) => !seen.has(row.jobId) && row.goneAt === null).map((row) => row.id);
     if (gone.length) await tx.replicationJob.updateMany({ where: { id: { in: gone } }, data: { goneAt: now } });
@@ -37,25 +41,38 @@ export async function applySnapshot(db: PrismaClient, clusterId: string, snapsho
 }
 
 async function writeNodes(tx: Tx, clusterId: string, snapshot: ClusterSnapshot, now: Date) {
+  const known = new Map((await tx.clusterNode.findMany({ where: { clusterId } })).map((n) => [n.name, n]));
+  const seen: string[] = [];
   for (const entry of snapshot.status.filter((e) => e.type === "node")) {
     const online = Boolean(entry.online);
+    if (online) seen.push(entry.name);
+    const row = known.get(entry.name);
+    if (row && row.online === online && row.ip === (entry.ip ?? null)) continue;
     await tx.clusterNode.upsert({
       where: { clusterId_name: { clusterId, name: entry.name } },
       create: { clusterId, name: entry.name, online, ip: entry.ip, lastSeenAt: online ? now : null },
-      update: { online, ip: entry.ip, ...(online ? { lastSeenAt: now } : {}) },
+      update: { online, ip: entry.ip ?? null },
     });
   }
+  await tx.clusterNode.updateMany({ where: { clusterId, name: { in: seen } }, data: { lastSeenAt: now } });
 }
 
-/** Upserts guests and returns vmid → node, the owner of each guest's replication state. */
+/**
+ * Upserts guests that changed and returns vmid → node, the owner of each guest's replication
+ * state. Unchanged guests cost one shared "seen" update, so a cycle's writes follow changes.
+ */
 async function writeGuests(tx: Tx, clusterId: string, resources: ClusterResource[], now: Date): Promise<Map<number, string>> {
   const owners = new Map<number, string>();
+  const known = new Map((await tx.guest.findMany({ where: { clusterId } })).map((g) => [g.vmid, g]));
   for (const r of resources) {
     if ((r.type !== "qemu" && r.type !== "lxc") || r.vmid === undefined || !r.node) continue;
     owners.set(r.vmid, r.node);
-    const data = { type: r.type, name: r.name ?? null, node: r.node, status: r.status ?? "unknown", haState: r.hastate ?? null, template: Boolean(r.template), lastSeenAt: now, goneAt: null };
-    await tx.guest.upsert({ where: { clusterId_vmid: { clusterId, vmid: r.vmid } }, create: { clusterId, vmid: r.vmid, ...data }, update: data });
+    const data = { type: r.type, name: r.name ?? null, node: r.node, status: r.status ?? "unknown", haState: r.hastate ?? null, template: Boolean(r.template), goneAt: null };
+    const row = known.get(r.vmid);
+    if (row && (Object.keys(data) as (keyof typeof data)[]).every((k) => row[k] === data[k])) continue;
+    await tx.guest.upsert({ where: { clusterId_vmid: { clusterId, vmid: r.vmid } }, create: { clusterId, vmid: r.vmid, lastSeenAt: now, ...data }, update: data });
   }
+  await tx.guest.updateMany({ where: { clusterId, vmid: { in: [...owners.keys()] } }, data: { lastSeenAt: now } });
   await tx.guest.updateMany({ where: { clusterId, goneAt: null, lastSeenAt: { lt: now } }, data: { goneAt: now } });
   return owners;
 }
@@ -68,6 +85,7 @@ async function writeJob(
   row: JobRow | undefined,
   snapshot: ClusterSnapshot,
   now: Date,
+  samples: SampleRow[],
 ): Promise<LogToFetch[]> {
   const read = owner ? snapshot.nodeReplication.get(owner) : undefined;
   const ownerReadable = read?.ok === true;
@@ -113,9 +131,7 @@ async function writeJob(
     : await tx.replicationJob.create({ data: { clusterId, jobId: job.id, ...configData, ...stateData, ...derivedData } });
 
   // The previous poll is stored only when it is the peak before a sync; its status is not kept, so "ok".
-  for (const s of toStore) {
-    await tx.lagSample.create({ data: { jobRowId: saved.id, at: s.t, lagSeconds: s.lag, status: s === sample ? derived.status : (row?.status ?? "ok") } });
-  }
+  for (const s of toStore) samples.push({ jobRowId: saved.id, at: s.t, lagSeconds: s.lag, status: s === sample ? derived.status : (row?.status ?? "ok") });
   if (!ownerReadable || !state || !owner) return [];
   const previous = row && row.stateReadAt ? snapshotFromRow(row) : undefined;
   const events = detectRunEvents(previous, { id: job.id, ...state });

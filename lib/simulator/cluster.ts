@@ -12,6 +12,7 @@ import type {
   StorageConfig,
   Task,
   Volume,
+  PerformedRun,
 } from "./model-types";
 
 export type ClusterOptions = {
@@ -29,6 +30,8 @@ export type ClusterOptions = {
  * `revision` increases on every change that can move a replication schedule, so the
  * scheduler knows when to recompute its wake-up times.
  */
+const MAX_PERFORMED_RUNS = 20_000;
+
 export class ClusterModel {
   readonly clusterName: string;
   readonly seed: number;
@@ -51,6 +54,8 @@ export class ClusterModel {
   private readonly logs = new Map<string, Map<string, LogLine[]>>();
   private readonly tasks = new Map<string, Task[]>();
   private sortedJobs?: { revision: number; list: JobConfig[] };
+  /** The most recent runs performed, oldest first (bounded: a demo may run for weeks). */
+  readonly performedRuns: PerformedRun[] = [];
   /** Injected network failures between two nodes (source→target), for part 2's fault injection. */
   readonly networkFaults = new Map<string, string>();
 
@@ -59,6 +64,11 @@ export class ClusterModel {
     this.seed = options.seed;
     this.timeZone = options.timeZone ?? "UTC";
     this.linkBandwidth = options.linkBandwidth ?? 117_000_000;
+  }
+
+  recordRun(run: PerformedRun): void {
+    this.performedRuns.push(run);
+    if (this.performedRuns.length > MAX_PERFORMED_RUNS) this.performedRuns.splice(0, this.performedRuns.length - MAX_PERFORMED_RUNS);
   }
 
   touch(): void {

@@ -12,6 +12,7 @@ import type { SimCore } from "./route-types";
  *   PUT  /control/guests/{vmid}              { change_rate }  bytes per second
  *   PUT  /control/storage/{node}/{storage}   { fill } fraction 0..1, or { used } bytes
  *   PUT  /control/nodes/{node}               { online: 0|1 }
+ *   GET  /control/runs?job=&since=           runs the scheduler performed (ground truth)
  */
 export function handleControl(core: SimCore, method: string, url: URL, headers: Record<string, string>, body?: string): SimResponse {
   const reply = (status: number, data: unknown, error?: string): SimResponse => ({
@@ -51,6 +52,11 @@ export function handleControl(core: SimCore, method: string, url: URL, headers: 
         core.sync();
         return reply(200, clockView());
       }
+    }
+    if (parts[0] === "runs" && parts.length === 1 && method === "GET") {
+      const job = url.searchParams.get("job");
+      const since = Number(url.searchParams.get("since") ?? 0);
+      return reply(200, model.performedRuns.filter((r) => (!job || r.jobId === job) && r.start >= since));
     }
     if (parts[0] === "guests" && parts.length === 2 && method === "PUT") {
       const guest = model.guest(Number(parts[1]));

@@ -103,6 +103,20 @@ export type JobState = {
 
 export type LogLine = { t: number; msg: string };
 
+/**
+ * A run the scheduler performed, as ground truth for tests and the control API (Proxmox itself
+ * keeps no such list: its state file and log only hold the latest run).
+ */
+export type PerformedRun = {
+  jobId: string;
+  node: string;
+  start: number;
+  end: number;
+  outcome: "ok" | "failed" | "aborted";
+  kind: "full" | "incremental";
+  error?: string;
+};
+
 export type HaResource = {
   sid: string;
   type: "vm" | "ct";

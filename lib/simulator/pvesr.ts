@@ -60,6 +60,7 @@ export class Pvesr {
       delete own.state.pid;
       delete own.state.ptime;
       this.model.setLog(node, own.job.id, own.plan.lines.filter((l) => l.t <= at));
+      this.model.recordRun({ jobId: own.job.id, node, start: own.plan.start, end: at, outcome: "aborted", kind: runKind(own.plan) });
       this.workers.delete(node);
     }
     for (const [source, worker] of this.workers) {
@@ -241,6 +242,10 @@ export class Pvesr {
   private finish(node: string, worker: Worker): void {
     const { state, plan, job } = worker;
     state.duration = Math.round(plan.duration * 1e6) / 1e6;
+    this.model.recordRun({
+      jobId: job.id, node, start: plan.start, end: plan.start + state.duration, outcome: plan.error === undefined ? "ok" : "failed", kind: runKind(plan),
+      ...(plan.error !== undefined ? { error: plan.error } : {}),
+    });
     delete state.pid;
     delete state.ptime;
     if (plan.error !== undefined) {
@@ -302,4 +307,9 @@ const EMPTY_STATE: Readonly<JobState> = emptyState();
 
 function emptyState(): JobState {
   return { last_sync: 0, last_try: 0, last_iteration: 0, fail_count: 0, storeid_list: [] };
+}
+
+/** What the run's log says it sent (Replication.pm logs "full sync" or "incremental sync" per volume). */
+function runKind(plan: RunPlan): "full" | "incremental" {
+  return plan.lines.some((l) => /\bfull sync\b/.test(l.msg)) ? "full" : "incremental";
 }

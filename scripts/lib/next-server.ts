@@ -8,6 +8,9 @@ const SOURCE_DIRS = ["app", "components", "lib", "prisma/schema.prisma", "proxy.
 
 /** Validated configuration, or a readable message and exit code 1 (no stack trace for a typo). */
 export function loadEnvOrExit(overrides: Record<string, string> = {}): Env {
+  // The overrides are what this script means (demo mode, a throwaway folder); the server it
+  // starts must see them too.
+  Object.assign(process.env, overrides);
   try {
     return parseEnv({ ...process.env, ...overrides });
   } catch (error) {
@@ -25,7 +28,7 @@ export function ensureBuild(): void {
   const builtAt = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
   if (builtAt > 0 && newestMtime(SOURCE_DIRS.map((p) => path.join(ROOT, p))) < builtAt) return;
   console.log(builtAt ? "Sources changed since the last build; building…" : "Building pve-standby (first start only)…");
-  const result = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+  const result = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" } });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
@@ -33,7 +36,7 @@ export function startNext(env: Env, extra: Record<string, string> = {}): ChildPr
   const child = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "--hostname", env.HOST, "--port", String(env.PORT)], {
     cwd: ROOT,
     stdio: "inherit",
-    env: { ...process.env, ...extra, NODE_ENV: "production", NEXTAUTH_URL: env.appUrl, DATA_DIR: env.DATA_DIR },
+    env: { ...process.env, ...extra, NODE_ENV: "production", NEXTAUTH_URL: env.appUrl, DATA_DIR: env.DATA_DIR, NEXT_TELEMETRY_DISABLED: "1" },
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
   child.on("exit", (code) => process.exit(code ?? 0));
