@@ -1,16 +1,18 @@
 import path from "node:path";
 import { ensureDemoAccounts } from "@/lib/auth/setup";
 import { applyMigrations } from "@/lib/db/migrate";
+import { buildClientForCluster } from "@/lib/clusters/connection";
 import { getDb } from "@/lib/database";
 import { getEnv } from "@/lib/env";
 import { getServerSecrets } from "@/lib/boot-state";
 import { logger } from "@/lib/logger";
+import { startAppPoller } from "@/lib/poller/app-poller";
 import { assertDataDirWritable } from "@/lib/server-secrets";
 
 /**
  * Runs once per server start (instrumentation.ts): validate configuration, make sure the data
- * folder, secrets and database schema exist, and in demo mode the demo accounts. Later parts
- * (poller, embedded simulator) hook in here.
+ * folder, secrets and database schema exist, in demo mode the demo accounts, and start the
+ * poller unless it runs as its own process.
  */
 export async function bootServer(): Promise<void> {
   const env = getEnv();
@@ -24,6 +26,15 @@ export async function bootServer(): Promise<void> {
   if (env.DEMO_MODE) {
     await ensureDemoAccounts(getDb(), env.DEMO_PASSWORD);
     logger.info("Demo mode: demo accounts are ready");
+  }
+  if (env.POLLER_ENABLED) {
+    const { encryptionKey } = secrets;
+    startAppPoller({
+      db: getDb(),
+      clientFor: (cluster) => buildClientForCluster(cluster, { encryptionKey }),
+      intervalSeconds: env.POLL_INTERVAL_SECONDS,
+      onError: (cluster, error) => logger.error({ cluster: cluster.name, err: error }, "Poll cycle crashed"),
+    });
   }
   logger.info({ url: env.appUrl, dataDir: env.DATA_DIR, demo: env.DEMO_MODE }, "pve-standby is ready");
 }

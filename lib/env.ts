@@ -26,6 +26,8 @@ export const envSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ADDRESS: positiveInt(20),
   LOGIN_LOCKOUT_MINUTES: positiveInt(15),
   TRUST_PROXY: flag.default(false),
+  POLLER_ENABLED: flag.default(true),
+  POLL_INTERVAL_SECONDS: z.coerce.number({ message: "must be a number of seconds" }).int().min(1).max(3600).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -5,7 +5,12 @@ import { startPoller, type Poller } from "./poller";
 // One poller per server process; the globalThis slot survives dev-mode module reloads.
 const globalForPoller = globalThis as unknown as { pveStandbyPoller?: Poller };
 
-export function startAppPoller(deps: { db: PrismaClient; clientFor: (cluster: Cluster) => ProxmoxClient; onError?: (cluster: Cluster, error: unknown) => void }): Poller {
+export function startAppPoller(deps: {
+  db: PrismaClient;
+  clientFor: (cluster: Cluster) => ProxmoxClient;
+  intervalSeconds?: number;
+  onError?: (cluster: Cluster, error: unknown) => void;
+}): Poller {
   globalForPoller.pveStandbyPoller ??= startPoller(deps);
   return globalForPoller.pveStandbyPoller;
 }

@@ -12,6 +12,8 @@ export type PollerDeps = {
   /** How often the loop looks for due clusters. */
   tickMs?: number;
   holder?: string;
+  /** Replaces every cluster's own interval (POLL_INTERVAL_SECONDS, for tests and demos). */
+  intervalSeconds?: number;
   onCycle?: (cluster: Cluster, result: CycleResult, ms: number) => void;
   onError?: (cluster: Cluster, error: unknown) => void;
 };
@@ -55,7 +57,7 @@ export function startPoller(deps: PollerDeps): Poller {
     const t = now().getTime();
     for (const cluster of clusters) {
       if (inFlight.has(cluster.id) || (dueAt.get(cluster.id) ?? 0) > t) continue;
-      dueAt.set(cluster.id, t + cluster.pollIntervalSeconds * 1000);
+      dueAt.set(cluster.id, t + (deps.intervalSeconds ?? cluster.pollIntervalSeconds) * 1000);
       const run = pollOne(cluster)
         .catch((error) => deps.onError?.(cluster, error))
         .finally(() => inFlight.delete(cluster.id));
