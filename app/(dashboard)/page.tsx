@@ -1,34 +1,38 @@
-import Link from "next/link";
-import { Server } from "lucide-react";
-import { EmptyState } from "@/components/empty-state";
+import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import { PageHeader } from "@/components/page-header";
-import { Button } from "@/components/ui/button";
 import { can } from "@/lib/auth/permissions";
-import { requireUser } from "@/lib/auth/session";
+import { requirePagePermission } from "@/lib/auth/session";
+import { getDb } from "@/lib/database";
+import { replicationOverviewQuery } from "@/lib/query/replication";
+import { getServerQueryClient } from "@/lib/query/server-query-client";
+import { parseOverviewFilters } from "@/lib/replication/overview-filters";
+import { getReplicationOverview } from "@/lib/replication/queries";
+import { NoClusters } from "./no-clusters";
+import { Overview } from "./overview";
 
 export const metadata = { title: "Overview" };
 
-export default async function OverviewPage() {
-  const user = await requireUser();
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const user = await requirePagePermission("replication.read", "/");
+  const db = getDb();
+  const header = <PageHeader title="Overview" description="Every replicated guest across your clusters, its lag against its RPO, and what needs attention." />;
+  if ((await db.cluster.count()) === 0) {
+    return (
+      <>
+        {header}
+        <NoClusters canManage={can(user.role, "cluster.manage")} />
+      </>
+    );
+  }
+  const filters = parseOverviewFilters(await searchParams);
+  const queryClient = getServerQueryClient();
+  await queryClient.prefetchQuery({ ...replicationOverviewQuery(filters), queryFn: () => getReplicationOverview(db, filters) });
   return (
     <>
-      <PageHeader title="Overview" description="Every replicated guest across your clusters, its lag against its RPO, and what needs attention." />
-      <EmptyState
-        icon={Server}
-        title="No clusters yet"
-        description={
-          can(user.role, "cluster.manage")
-            ? "Add a Proxmox VE cluster with an API token. pve-standby starts recording replication history as soon as it can read the cluster."
-            : "An admin has to add a Proxmox VE cluster before there is anything to show. Ask one of your admins."
-        }
-        action={
-          can(user.role, "cluster.manage") ? (
-            <Button asChild>
-              <Link href="/clusters">Add a cluster</Link>
-            </Button>
-          ) : undefined
-        }
-      />
+      {header}
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <Overview />
+      </HydrationBoundary>
     </>
   );
 }

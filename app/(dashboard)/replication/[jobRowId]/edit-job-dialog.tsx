@@ -1,0 +1,71 @@
+"use client";
+
+import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { Pencil } from "lucide-react";
+import { JobSettingsFields, parseRate, type JobSettings } from "@/components/job-settings-fields";
+import { Alert, AlertDescription } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import { apiFieldErrors, type FieldErrors, zodFieldErrors } from "@/lib/http/form-errors";
+import { jobOptionsQuery } from "@/lib/query/replication";
+import { useReplicationMutation } from "@/lib/query/use-replication-mutation";
+import type { JobDetail } from "@/lib/replication/job-queries";
+import { updateJobSchema, type UpdateJobInput } from "@/lib/replication/job-schemas";
+
+export function EditJobDialog({ job, disabled }: { job: JobDetail["job"]; disabled?: boolean }) {
+  const initial: JobSettings = { schedule: job.schedule, rate: job.rate?.toString() ?? "", comment: job.comment ?? "", enabled: !job.disabled };
+  const [open, setOpen] = useState(false);
+  const [form, setForm] = useState(initial);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  // Only for the owner's time zone in the schedule preview; UTC when Proxmox cannot be asked.
+  const options = useQuery({ ...jobOptionsQuery(job.clusterId, job.vmid), enabled: open });
+  const mutation = useReplicationMutation((_: UpdateJobInput) => ({ url: `/api/replication/${job.id}`, method: "PATCH" }), { onSuccess: () => setOpen(false) });
+
+  function submit(event: React.FormEvent) {
+    event.preventDefault();
+    const parsed = updateJobSchema.safeParse({ schedule: form.schedule, rate: parseRate(form.rate), comment: form.comment, enabled: form.enabled });
+    if (!parsed.success) return setErrors(zodFieldErrors(parsed.error));
+    setErrors({});
+    mutation.mutate(parsed.data, { onError: (e) => setErrors(apiFieldErrors(e)) });
+  }
+
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={(next) => {
+        if (next) setForm(initial);
+        setErrors({});
+        setOpen(next);
+      }}
+    >
+      <DialogTrigger asChild>
+        <Button size="sm" variant="outline" disabled={disabled}>
+          <Pencil aria-hidden /> Edit
+        </Button>
+      </DialogTrigger>
+      <DialogContent className="sm:max-w-xl">
+        <form onSubmit={submit} noValidate className="grid gap-4">
+          <DialogHeader>
+            <DialogTitle>Edit job {job.jobId}</DialogTitle>
+            <DialogDescription>
+              The target ({job.target}) cannot be changed in Proxmox; to replicate elsewhere, add a new job. Changes are sent to Proxmox, which
+              checks them again.
+            </DialogDescription>
+          </DialogHeader>
+          {errors._form && (
+            <Alert variant="destructive">
+              <AlertDescription>{errors._form}</AlertDescription>
+            </Alert>
+          )}
+          <JobSettingsFields value={form} onChange={setForm} errors={errors} timeZone={options.data?.timeZone ?? null} />
+          <DialogFooter>
+            <Button type="submit" disabled={mutation.isPending}>
+              {mutation.isPending ? "Saving in Proxmox…" : "Save"}
+            </Button>
+          </DialogFooter>
+        </form>
+      </DialogContent>
+    </Dialog>
+  );
+}

@@ -1,0 +1,105 @@
+import { expect, test } from "@playwright/test";
+import { startSimulatorFixture, type SimulatorFixture } from "../lib/proxmox/simulator-fixture";
+import { ADMIN, signInAs } from "./fixtures/accounts";
+
+// The replication pages against the demo simulator, added as a cluster through the app's own
+// API and polled by the app's own poller. Two simulated hours are replayed before the app sees
+// the cluster, so the first full syncs are done and jobs have a lag, a failure and a history.
+test.describe.configure({ mode: "serial" });
+
+let fx: SimulatorFixture;
+
+test.beforeAll(async ({ browser }) => {
+  fx = await startSimulatorFixture({ scenario: "demo", seed: 7, startTime: Math.floor(Date.now() / 1000) - 2 * 3600, speed: 0 });
+  for (let i = 0; i < 120; i++) fx.sim.advance(60);
+  fx.sim.clock.set(Date.now());
+  fx.sim.clock.setSpeed(1);
+
+  const page = await browser.newPage();
+  await signInAs(page, ADMIN);
+  const response = await page.request.post("/api/clusters", {
+    data: {
+      name: "e2e-lab",
+      endpoints: fx.sim.nodeNames.map((n) => `${fx.endpoint(n).host}:${fx.endpoint(n).port}`).join("\n"),
+      authKind: "token",
+      principal: fx.sim.credentials.tokenId,
+      secret: fx.sim.credentials.tokenSecret,
+      trustKind: "fingerprint",
+      fingerprints: fx.pins,
+    },
+  });
+  expect(response.status(), await response.text()).toBe(201);
+  await page.close();
+});
+
+test.afterAll(async () => {
+  await fx?.close();
+});
+
+test("the overview lists every job with its lag, filters by status in the URL, and searches", async ({ page }) => {
+  await signInAs(page, ADMIN);
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  const rows = page.getByRole("table").getByRole("row");
+  await expect.poll(() => rows.count(), { timeout: 30_000 }).toBeGreaterThan(5);
+  await expect(page.getByText("Protected guests")).toBeVisible();
+
+  await page.getByRole("button", { name: /^Failing \d+$/ }).click();
+  await expect(page).toHaveURL(/status=failing/);
+  await expect(rows.filter({ hasText: "OK" })).toHaveCount(0);
+  await page.getByRole("button", { name: "Clear" }).click();
+
+  await page.getByRole("searchbox", { name: "Search jobs" }).fill("db-primary");
+  await expect(page).toHaveURL(/q=db-primary/);
+  await expect(rows).toHaveCount(2); // header + one job
+});
+
+test("a job page draws lag against the RPO and keeps the run history with logs", async ({ page }) => {
+  await signInAs(page, ADMIN);
+  await page.goto("/?q=db-primary");
+  await page.getByRole("link", { name: "db-primary" }).click();
+  await expect(page.getByRole("heading", { name: /db-primary \(100\) → / })).toBeVisible();
+  await expect(page.getByText("Lag against RPO")).toBeVisible();
+  await page.getByRole("tab", { name: "1h" }).click();
+  await expect(page.getByText(/Within RPO|No lag known/)).toBeVisible();
+  await expect(page.getByText("Run history")).toBeVisible();
+  await expect.poll(() => page.getByRole("button", { name: /Log of the run/ }).count(), { timeout: 30_000 }).toBeGreaterThan(0);
+  await page.getByRole("button", { name: /Log of the run/ }).first().click();
+  await expect(page.getByRole("dialog").getByText(/replication job/)).toBeVisible();
+});
+
+test("an operator adds a job with a previewed schedule, runs it and deletes it keeping the replica", async ({ page }) => {
+  await signInAs(page, ADMIN);
+  await page.goto("/?q=db-primary");
+  await page.getByRole("link", { name: "db-primary" }).click();
+  await page.getByRole("link", { name: /db-primary \(100\) on e2e-lab/ }).click();
+  await page.getByRole("button", { name: "Add replication job" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("combobox", { name: "Target node" }).click();
+  await page.getByRole("option", { name: "pve3" }).click();
+  await dialog.getByLabel("Schedule", { exact: true }).fill("*/61");
+  await expect(dialog.getByText(/out of range/)).toBeVisible();
+  await dialog.getByLabel("Schedule", { exact: true }).fill("*/10");
+  await expect(dialog.getByText(/Next runs \(UTC\)/)).toBeVisible();
+  await dialog.getByRole("button", { name: "Create job" }).click();
+
+  await expect(page.getByRole("heading", { name: /db-primary \(100\) → pve3/ })).toBeVisible();
+  await page.getByRole("button", { name: "Run now" }).click();
+  await expect(page.getByText(/Proxmox will run 100-\d at its next scheduler tick/)).toBeVisible();
+
+  await page.getByRole("button", { name: "Delete" }).click();
+  await page.getByLabel(/keep the replica \(keep=1\)/).check();
+  await page.getByRole("dialog").getByRole("button", { name: "Delete job" }).click();
+  await expect(page.getByText(/Removal scheduled|no longer exists in Proxmox/).first()).toBeVisible({ timeout: 30_000 });
+});
+
+test("Proxmox's own refusal reaches the operator", async ({ page }) => {
+  await signInAs(page, ADMIN);
+  const overview = await (await page.request.get("/api/replication?q=db-primary")).json();
+  const job = overview.jobs[0];
+  const response = await page.request.post("/api/replication", {
+    data: { clusterId: job.clusterId, vmid: 100, target: job.target, schedule: "*/15", rate: null, comment: "", enabled: true, rpoSeconds: null },
+  });
+  expect(response.status()).toBe(409);
+  expect((await response.json()).error).toMatch(/^Proxmox refused: replication job for guest '100' to target 'local\/\w+' already exists/);
+});

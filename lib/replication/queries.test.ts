@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runPollCycle } from "@/lib/poller/run-cycle";
+import { startSimulatorFixture, type SimulatorFixture } from "@/lib/proxmox/simulator-fixture";
+import { createTestDb } from "@/lib/testing/test-db";
+import type { PrismaClient } from "@/prisma/generated/client";
+import { getJobDetail, getJobLagSeries, getRunLog } from "./job-queries";
+import { OVERVIEW_PAGE_SIZE, overviewFiltersSchema, parseOverviewFilters } from "./overview-filters";
+import { getClusterReplication, getGuestReplication, getReplicationOverview } from "./queries";
+
+// Two simulated hours of the demo cluster (the first full syncs take about half an hour), polled every minute by the real poller, is shared by
+// every read below (reads never write).
+const START = Date.UTC(2026, 10, 20, 0, 0, 0) / 1000;
+let db: PrismaClient;
+let cleanup: () => Promise<void>;
+let fx: SimulatorFixture;
+const simNow = () => new Date(fx.sim.now() * 1000);
+const filters = (input: Record<string, unknown> = {}) => overviewFiltersSchema.parse(input);
+
+beforeAll(async () => {
+  ({ db, cleanup } = createTestDb());
+  fx = await startSimulatorFixture({ scenario: "demo", seed: 1, startTime: START, speed: 0 });
+  await db.cluster.create({
+    data: { id: "demo", name: "demo", endpoints: "[]", authKind: "token", principal: fx.sim.credentials.tokenId, secretSealed: "-", trustKind: "fingerprint", trustValue: "[]" },
+  });
+  const client = fx.client();
+  for (let i = 0; i < 120; i++) {
+    fx.sim.advance(60);
+    await runPollCycle("demo", { db, client, now: simNow });
+  }
+}, 120_000);
+afterAll(async () => {
+  await fx.close();
+  await cleanup();
+});
+
+describe("overview", () => {
+  it("counts guests and jobs and puts the most urgent job first", async () => {
+    const overview = await getReplicationOverview(db, filters(), { now: simNow() });
+    const jobs = await db.replicationJob.count({ where: { goneAt: null } });
+    expect(overview.total).toBe(jobs);
+    expect(overview.clusterCount).toBe(1);
+    const { headline } = overview;
+    expect(headline.protectedGuests).toBeGreaterThan(0);
+    expect(headline.protectedGuests + headline.unprotectedGuests).toBe(await db.guest.count({ where: { goneAt: null, template: false } }));
+    expect(headline.jobs.failing).toBeGreaterThan(0);
+    expect(Object.values(overview.statusCounts).reduce((a, b) => a + b, 0)).toBe(jobs);
+    expect(["failing", "waiting-target"]).toContain(overview.jobs[0]?.status);
+    expect(headline.worst?.lagSeconds).toBeGreaterThan(0);
+  });
+
+  it("measures lag on the cluster clock and applies the default RPO from the schedule", async () => {
+    const overview = await getReplicationOverview(db, filters({ q: "100-0" }), { now: simNow() });
+    const job = overview.jobs.find((j) => j.jobId === "100-0");
+    expect(job?.schedule).toBe("*/5");
+    expect(job?.rpoIsDefault).toBe(true);
+    expect(job?.rpoSeconds).toBe(600);
+    expect(job?.clusterNow).toBe(Math.floor(fx.sim.now()));
+    expect(job?.lagSeconds).toBe(fx.sim.now() - (job?.lastSync ?? 0));
+  });
+
+  it("filters by status and search, and sorts by lag against RPO", async () => {
+    const failing = await getReplicationOverview(db, filters({ status: "failing,waiting-target" }), { now: simNow() });
+    expect(failing.jobs.every((j) => j.status === "failing" || j.status === "waiting-target")).toBe(true);
+    const any = await db.guest.findFirstOrThrow({ where: { name: { not: null } } });
+    const searched = await getReplicationOverview(db, filters({ q: any.name?.toUpperCase() }), { now: simNow() });
+    expect(searched.jobs.every((j) => j.vmid === any.vmid || j.guestName?.includes(any.name ?? ""))).toBe(true);
+    const byLag = await getReplicationOverview(db, filters({ sort: "lag", dir: "desc" }), { now: simNow() });
+    const ratios = byLag.jobs.map((j) => (j.lagSeconds ?? -j.rpoSeconds) / j.rpoSeconds);
+    expect(ratios).toEqual([...ratios].sort((a, b) => b - a));
+  });
+
+  it("parses filters from the URL and ignores junk", () => {
+    expect(parseOverviewFilters(new URLSearchParams("status=late,bogus&sort=nope&page=-3&q=web"))).toEqual({
+      status: ["late"], q: "web", sort: "severity", dir: "desc", page: 1, cluster: undefined,
+    });
+  });
+
+  it("pages through 5,000 jobs quickly", async () => {
+    await db.cluster.create({ data: { id: "big", name: "big", endpoints: "[]", authKind: "token", principal: "a@pve!b", secretSealed: "-", trustKind: "fingerprint", trustValue: "[]" } });
+    const statuses = ["ok", "late", "failing", "stale"];
+    await db.replicationJob.createMany({
+      data: Array.from({ length: 5000 }, (_, i) => ({
+        clusterId: "big", jobId: `${1000 + i}-0`, vmid: 1000 + i, jobnum: 0, target: "pve2", schedule: i % 2 ? "*/15" : "*/5",
+        status: statuses[i % 4] as string, lastSync: START - i, failCount: i % 4 === 2 ? 1 : 0,
+      })),
+    });
+    try {
+      const started = performance.now();
+      const page = await getReplicationOverview(db, filters({ cluster: "big", page: 3 }), { now: simNow() });
+      expect(performance.now() - started).toBeLessThan(1500);
+      expect(page.total).toBe(5000);
+      expect(page.pageCount).toBe(Math.ceil(5000 / OVERVIEW_PAGE_SIZE));
+      expect(page.jobs).toHaveLength(OVERVIEW_PAGE_SIZE);
+      expect(page.jobs.every((j) => j.status === "failing")).toBe(true);
+    } finally {
+      await db.cluster.delete({ where: { id: "big" } });
+    }
+  });
+});
+
+describe("cluster and guest", () => {
+  it("lists nodes and every guest with its protection", async () => {
+    const detail = await getClusterReplication(db, "demo", { now: simNow() });
+    expect(detail?.nodes.map((n) => n.name)).toEqual(fx.sim.nodeNames);
+    expect(detail?.nodes.every((n) => n.online)).toBe(true);
+    const protections = new Set(detail?.guests.map((g) => g.protection));
+    expect(protections).toContain("protected");
+    expect(protections).toContain("unprotected");
+    expect(await getClusterReplication(db, "nope")).toBeNull();
+  });
+
+  it("shows a guest's jobs and its recent runs", async () => {
+    const detail = await getGuestReplication(db, "demo", 100, { now: simNow() });
+    expect(detail?.jobs.map((j) => j.jobId)).toContain("100-0");
+    expect(detail?.runs.length).toBeGreaterThan(0);
+    expect(detail?.runs[0]?.jobId).toMatch(/^100-/);
+    expect(await getGuestReplication(db, "demo", 99_999)).toBeNull();
+  });
+});
+
+describe("job", () => {
+  it("returns runs with their kind, duration and throughput from the stored log", async () => {
+    const row = await db.replicationJob.findFirstOrThrow({ where: { jobId: "100-0", clusterId: "demo" } });
+    const detail = await getJobDetail(db, row.id, { now: simNow() });
+    expect(detail?.runCount).toBeGreaterThanOrEqual(4);
+    const ok = detail?.runs.find((r) => r.outcome === "ok" && r.hasLog && r.kind === "incremental");
+    expect(ok?.durationSeconds).toBeGreaterThan(0);
+    expect(ok?.sentBytes).toBeGreaterThan(0);
+    expect(ok?.bytesPerSecond).toBeGreaterThan(0);
+    const log = await getRunLog(db, row.id, ok?.id ?? "");
+    expect(log?.log).toMatch(/end replication job/);
+    expect(await getRunLog(db, "other", ok?.id ?? "")).toBeNull();
+  });
+
+  it("draws the last hour as a sawtooth with the RPO and compliance", async () => {
+    const row = await db.replicationJob.findFirstOrThrow({ where: { jobId: "100-0", clusterId: "demo" } });
+    const series = await getJobLagSeries(db, row.id, "1h", { now: simNow() });
+    expect(series?.source).toBe("raw");
+    expect(series?.rpoSeconds).toBe(600);
+    expect(series?.points.length).toBeGreaterThanOrEqual(20);
+    const drops = series?.points.filter((p, i, all) => i > 0 && p.lag < (all[i - 1]?.lag ?? 0)).length ?? 0;
+    expect(drops).toBeGreaterThanOrEqual(4);
+    expect(series?.compliance.coverage).toBeGreaterThan(0.9);
+    expect(series?.compliance.compliance).toBeGreaterThan(0.9);
+  });
+
+  it("marks failed runs on a failing job's chart", async () => {
+    const failing = await db.replicationJob.findFirstOrThrow({ where: { clusterId: "demo", status: { in: ["failing", "waiting-target"] } } });
+    const series = await getJobLagSeries(db, failing.id, "24h", { now: simNow() });
+    expect(series?.failures.length).toBeGreaterThan(0);
+  });
+
+  it("uses rollups where raw samples are gone", async () => {
+    const row = await db.replicationJob.findFirstOrThrow({ where: { jobId: "100-0", clusterId: "demo" } });
+    const base = Math.floor((START - 20 * 86_400) / 300) * 300;
+    await db.lagRollup.createMany({
+      data: Array.from({ length: 12 }, (_, i) => ({ jobRowId: row.id, bucketSeconds: 300, bucketStart: base + i * 300, minLag: 30, maxLag: i === 5 ? 900 : 290, avgLag: 150, count: 5, coveredSeconds: 300, overRpoSeconds: i === 5 ? 300 : 0 })),
+    });
+    const series = await getJobLagSeries(db, row.id, "30d", { now: simNow() });
+    expect(series?.source).toBe("mixed");
+    expect(series?.points.some((p) => p.lag === 900)).toBe(true);
+    expect(series?.compliance.overSeconds).toBeGreaterThanOrEqual(300);
+  });
+});

@@ -1,0 +1,259 @@
+import "server-only";
+import { z } from "zod";
+import type { PrismaClient } from "@/prisma/generated/client";
+import { effectiveRpo } from "./effective-rpo";
+import { OVERVIEW_PAGE_SIZE, STATUS_SEVERITY, type OverviewFilters } from "./overview-filters";
+import { JOB_STATUSES, type JobStatusName } from "./status";
+import { parseJobStatus } from "./status-display";
+
+// Reads for the replication pages. Everything comes from our database (the poller keeps it
+// fresh), never from Proxmox, so a dead node can make data stale but never make a page hang.
+
+const jobSelect = {
+  id: true, clusterId: true, jobId: true, vmid: true, source: true, target: true, schedule: true, rate: true, comment: true,
+  disabled: true, removeJob: true, lastSync: true, lastTry: true, nextSync: true, duration: true, failCount: true, error: true,
+  status: true, statusMessage: true, lagSeconds: true, rpoSeconds: true, stateReadAt: true,
+} as const;
+
+/** A cluster not read for this long is called out on the overview (four missed 15-s polls). */
+const STALE_CLUSTER_SECONDS = 60;
+
+type JobRecord = {
+  id: string; clusterId: string; jobId: string; vmid: number; source: string | null; target: string; schedule: string;
+  rate: number | null; comment: string | null; disabled: boolean; removeJob: string | null; lastSync: number | null;
+  lastTry: number | null; nextSync: number | null; duration: number | null; failCount: number; error: string | null;
+  status: string; statusMessage: string | null; lagSeconds: number | null; rpoSeconds: number | null; stateReadAt: Date | null;
+};
+type GuestInfo = { name: string | null; type: string; node: string };
+type ClusterInfo = { name: string; clockSkewMs: number | null };
+
+/**
+ * A job as the tables show it. `clusterNow` is the cluster's clock when this was read (our clock
+ * plus the skew measured at the last poll), so the browser can say "in 4m" against Proxmox's times.
+ * `lagSeconds` is recomputed against that clock: between polls the replica only gets older.
+ */
+export type JobView = ReturnType<typeof toJobView>;
+
+function toJobView(job: JobRecord, guest: GuestInfo | undefined, cluster: ClusterInfo | undefined, nowSeconds: number) {
+  const clusterNow = Math.floor(nowSeconds + (cluster?.clockSkewMs ?? 0) / 1000);
+  const rpo = effectiveRpo(job);
+  const lag = job.lastSync ? Math.max(0, clusterNow - job.lastSync) : null;
+  return {
+    ...job,
+    stateReadAt: job.stateReadAt?.toISOString() ?? null,
+    status: parseJobStatus(job.status),
+    clusterName: cluster?.name ?? job.clusterId,
+    guestName: guest?.name ?? null,
+    guestType: guest?.type ?? null,
+    guestNode: guest?.node ?? job.source,
+    lagSeconds: lag,
+    rpoSeconds: rpo.seconds,
+    rpoIsDefault: rpo.isDefault,
+    rpoOverride: job.rpoSeconds,
+    clusterNow,
+  };
+}
+
+export type OverviewHeadline = {
+  protectedGuests: number;
+  unprotectedGuests: number;
+  jobs: { total: number; ok: number; late: number; failing: number; stale: number };
+  worst: { id: string; jobId: string; clusterName: string; guestName: string | null; lagSeconds: number; rpoSeconds: number } | null;
+};
+
+/**
+ * The overview: headline counts over every job, status counts for the filter chips (after the
+ * search, before the status filter), and one sorted page. Sorting by lag against RPO and by
+ * severity cannot be done in SQL (the default RPO comes from the schedule), so every live job
+ * is read with a narrow select and sorted here: 5,000 jobs take a few milliseconds.
+ */
+export async function getReplicationOverview(db: PrismaClient, filters: OverviewFilters, options: { now?: Date } = {}) {
+  const nowSeconds = (options.now ?? new Date()).getTime() / 1000;
+  const [clusters, guests, jobs] = await Promise.all([
+    db.cluster.findMany({ select: { id: true, name: true, clockSkewMs: true, enabled: true, lastPollOkAt: true, lastError: true } }),
+    db.guest.findMany({ where: { goneAt: null }, select: { clusterId: true, vmid: true, name: true, type: true, node: true, template: true } }),
+    db.replicationJob.findMany({ where: { goneAt: null }, select: jobSelect }),
+  ]);
+  const clusterById = new Map(clusters.map((c) => [c.id, c]));
+  const guestByKey = new Map(guests.map((g) => [guestKey(g.clusterId, g.vmid), g]));
+  const views = jobs.map((j) => toJobView(j, guestByKey.get(guestKey(j.clusterId, j.vmid)), clusterById.get(j.clusterId), nowSeconds));
+
+  const headline = computeHeadline(views, guests);
+  const inCluster = filters.cluster ? views.filter((v) => v.clusterId === filters.cluster) : views;
+  const searched = filters.q ? inCluster.filter(matches(filters.q)) : inCluster;
+  const statusCounts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatusName, number>;
+  for (const v of searched) statusCounts[v.status]++;
+  const filtered = filters.status.length ? searched.filter((v) => filters.status.includes(v.status)) : searched;
+  const sorted = filtered.sort(compareBy(filters.sort, filters.dir));
+  const pageCount = Math.max(1, Math.ceil(sorted.length / OVERVIEW_PAGE_SIZE));
+  const page = Math.min(filters.page, pageCount);
+  return {
+    clusterCount: clusters.length,
+    clusters: clusters.map((c) => ({ id: c.id, name: c.name })),
+    unreadable: clusters.flatMap((c) => {
+      const silentSeconds = c.lastPollOkAt ? Math.round(nowSeconds - c.lastPollOkAt.getTime() / 1000) : null;
+      return c.enabled && (silentSeconds === null || silentSeconds > STALE_CLUSTER_SECONDS) ? [{ id: c.id, name: c.name, silentSeconds, lastError: c.lastError }] : [];
+    }),
+    headline,
+    statusCounts,
+    total: sorted.length,
+    page,
+    pageCount,
+    pageSize: OVERVIEW_PAGE_SIZE,
+    jobs: sorted.slice((page - 1) * OVERVIEW_PAGE_SIZE, page * OVERVIEW_PAGE_SIZE),
+  };
+}
+export type ReplicationOverview = Awaited<ReturnType<typeof getReplicationOverview>>;
+
+const nodeStorageSchema = z
+  .array(z.object({ storage: z.string(), type: z.string().optional(), used: z.number().optional(), total: z.number().optional() }).loose())
+  .catch([]);
+
+/** One cluster: poll health, nodes (online, ZFS fill as last read) and guests with their protection. */
+export async function getClusterReplication(db: PrismaClient, clusterId: string, options: { now?: Date } = {}) {
+  const cluster = await db.cluster.findUnique({
+    where: { id: clusterId },
+    select: {
+      id: true, name: true, enabled: true, lastPollAt: true, lastPollOkAt: true, lastError: true, lastErrorKind: true,
+      quorate: true, pveVersion: true, clockSkewMs: true,
+      nodes: { orderBy: { name: "asc" }, select: { name: true, online: true, lastSeenAt: true, ip: true, storage: true } },
+    },
+  });
+  if (!cluster) return null;
+  const nowSeconds = (options.now ?? new Date()).getTime() / 1000;
+  const [guests, jobs] = await Promise.all([
+    db.guest.findMany({ where: { clusterId, goneAt: null }, orderBy: { vmid: "asc" } }),
+    db.replicationJob.findMany({ where: { clusterId, goneAt: null }, select: jobSelect }),
+  ]);
+  const views = jobs.map((j) => toJobView(j, undefined, cluster, nowSeconds));
+  const jobsByGuest = groupBy(views, (v) => v.vmid);
+  const { nodes, ...rest } = cluster;
+  return {
+    readAt: new Date(nowSeconds * 1000).toISOString(),
+    cluster: { ...rest, lastPollAt: iso(rest.lastPollAt), lastPollOkAt: iso(rest.lastPollOkAt) },
+    nodes: nodes.map((n) => ({
+      name: n.name,
+      online: n.online,
+      ip: n.ip,
+      lastSeenAt: iso(n.lastSeenAt),
+      zfs: nodeStorageSchema.parse(safeJson(n.storage)).filter((s) => !s.type || s.type === "zfspool"),
+      guests: guests.filter((g) => g.node === n.name).length,
+    })),
+    guests: guests.map((g) => {
+      const guestJobs = jobsByGuest.get(g.vmid) ?? [];
+      return {
+        vmid: g.vmid, name: g.name, type: g.type, node: g.node, status: g.status, haState: g.haState, template: g.template,
+        protection: protectionOf(guestJobs),
+        jobs: guestJobs.map((j) => ({ id: j.id, jobId: j.jobId, target: j.target, status: j.status, lagSeconds: j.lagSeconds, rpoSeconds: j.rpoSeconds })),
+      };
+    }),
+  };
+}
+export type ClusterReplication = NonNullable<Awaited<ReturnType<typeof getClusterReplication>>>;
+
+/** One guest: its jobs (live ones as table rows) and its most recent runs across them. */
+export async function getGuestReplication(db: PrismaClient, clusterId: string, vmid: number, options: { now?: Date; runs?: number } = {}) {
+  const [cluster, guest] = await Promise.all([
+    db.cluster.findUnique({ where: { id: clusterId }, select: { id: true, name: true, clockSkewMs: true, nodes: { select: { name: true, online: true }, orderBy: { name: "asc" } } } }),
+    db.guest.findUnique({ where: { clusterId_vmid: { clusterId, vmid } } }),
+  ]);
+  if (!cluster) return null;
+  const jobs = await db.replicationJob.findMany({ where: { clusterId, vmid }, select: { ...jobSelect, goneAt: true }, orderBy: { jobId: "asc" } });
+  if (!guest && jobs.length === 0) return null;
+  const nowSeconds = (options.now ?? new Date()).getTime() / 1000;
+  const info = guest ? { name: guest.name, type: guest.type, node: guest.node } : undefined;
+  const runs = await db.jobRun.findMany({
+    where: { jobRowId: { in: jobs.map((j) => j.id) } },
+    orderBy: { startedAt: "desc" },
+    take: options.runs ?? 50,
+    select: { id: true, jobRowId: true, startedAt: true, endedAt: true, durationSeconds: true, outcome: true, kind: true, error: true },
+  });
+  const jobIdByRow = new Map(jobs.map((j) => [j.id, j.jobId]));
+  return {
+    cluster: { id: cluster.id, name: cluster.name, nodes: cluster.nodes },
+    guest: guest
+      ? { vmid: guest.vmid, name: guest.name, type: guest.type, node: guest.node, status: guest.status, haState: guest.haState, template: guest.template, goneAt: iso(guest.goneAt) }
+      : { vmid, name: null, type: null, node: null, status: "unknown", haState: null, template: false, goneAt: null },
+    jobs: jobs.filter((j) => j.goneAt === null).map(({ goneAt: _gone, ...j }) => toJobView(j, info, cluster, nowSeconds)),
+    goneJobs: jobs.filter((j) => j.goneAt !== null).map((j) => ({ id: j.id, jobId: j.jobId, target: j.target, goneAt: iso(j.goneAt) })),
+    runs: runs.map((r) => ({ ...r, jobId: jobIdByRow.get(r.jobRowId) ?? "" })),
+  };
+}
+export type GuestReplication = NonNullable<Awaited<ReturnType<typeof getGuestReplication>>>;
+
+function computeHeadline(views: JobView[], guests: { clusterId: string; vmid: number; template: boolean }[]): OverviewHeadline {
+  const protectedKeys = new Set(views.filter((v) => !v.disabled && !v.removeJob).map((v) => guestKey(v.clusterId, v.vmid)));
+  const candidates = guests.filter((g) => !g.template);
+  const protectedGuests = candidates.filter((g) => protectedKeys.has(guestKey(g.clusterId, g.vmid))).length;
+  const count = (...statuses: JobStatusName[]) => views.filter((v) => statuses.includes(v.status)).length;
+  let worst: OverviewHeadline["worst"] = null;
+  for (const v of views) {
+    if (v.disabled || v.removeJob || v.lagSeconds === null) continue;
+    if (!worst || v.lagSeconds / v.rpoSeconds > worst.lagSeconds / worst.rpoSeconds) {
+      worst = { id: v.id, jobId: v.jobId, clusterName: v.clusterName, guestName: v.guestName, lagSeconds: v.lagSeconds, rpoSeconds: v.rpoSeconds };
+    }
+  }
+  return {
+    protectedGuests,
+    unprotectedGuests: candidates.length - protectedGuests,
+    jobs: { total: views.length, ok: count("ok", "syncing"), late: count("late", "never-synced"), failing: count("failing", "waiting-target"), stale: count("stale") },
+    worst,
+  };
+}
+
+/** protected: every active job fine; attention: some job needs a look; none: no active job. */
+function protectionOf(jobs: JobView[]): "protected" | "attention" | "unprotected" {
+  const active = jobs.filter((j) => !j.disabled && !j.removeJob);
+  if (active.length === 0) return "unprotected";
+  return active.every((j) => j.status === "ok" || j.status === "syncing") ? "protected" : "attention";
+}
+
+function compareBy(sort: OverviewFilters["sort"], dir: OverviewFilters["dir"]) {
+  const sign = dir === "asc" ? 1 : -1;
+  const ratio = (v: JobView) => (v.lagSeconds === null ? -1 : v.lagSeconds / v.rpoSeconds);
+  const keys: Record<OverviewFilters["sort"], (v: JobView) => number | string> = {
+    // Severity is "most urgent first" when descending, the natural reading of the default.
+    severity: (v) => -STATUS_SEVERITY[v.status] * 1e6 + Math.min(ratio(v), 999_999),
+    lag: ratio,
+    guest: (v) => v.vmid,
+    cluster: (v) => v.clusterName.toLowerCase(),
+    lastSync: (v) => v.lastSync ?? 0,
+    nextSync: (v) => v.nextSync ?? Number.MAX_SAFE_INTEGER,
+    failCount: (v) => v.failCount,
+    duration: (v) => v.duration ?? -1,
+  };
+  const key = keys[sort];
+  return (a: JobView, b: JobView) => {
+    const ka = key(a);
+    const kb = key(b);
+    const order = ka < kb ? -1 : ka > kb ? 1 : 0;
+    return order * sign || a.clusterName.localeCompare(b.clusterName) || a.jobId.localeCompare(b.jobId, undefined, { numeric: true });
+  };
+}
+
+function matches(query: string) {
+  const needle = query.toLowerCase();
+  return (v: JobView) => [String(v.vmid), v.guestName ?? "", v.jobId, v.clusterName, v.source ?? "", v.target, v.comment ?? ""].some((s) => s.toLowerCase().includes(needle));
+}
+
+function guestKey(clusterId: string, vmid: number): string {
+  return `${clusterId}/${vmid}`;
+}
+
+function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+  const map = new Map<K, T[]>();
+  for (const item of items) map.set(key(item), [...(map.get(key(item)) ?? []), item]);
+  return map;
+}
+
+function iso(date: Date | null): string | null {
+  return date ? date.toISOString() : null;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return [];
+  }
+}
