@@ -57,7 +57,7 @@ test("the overview lists every job with its lag, filters by status in the URL, a
 test("a job page draws lag against the RPO and keeps the run history with logs", async ({ page }) => {
   await signInAs(page, ADMIN);
   await page.goto("/?q=db-primary");
-  await page.getByRole("link", { name: "db-primary" }).click();
+  await page.getByRole("link", { name: "db-primary", exact: true }).click();
   await expect(page.getByRole("heading", { name: /db-primary \(100\) → / })).toBeVisible();
   await expect(page.getByText("Lag against RPO")).toBeVisible();
   await page.getByRole("tab", { name: "1h" }).click();
@@ -71,7 +71,7 @@ test("a job page draws lag against the RPO and keeps the run history with logs",
 test("an operator adds a job with a previewed schedule, runs it and deletes it keeping the replica", async ({ page }) => {
   await signInAs(page, ADMIN);
   await page.goto("/?q=db-primary");
-  await page.getByRole("link", { name: "db-primary" }).click();
+  await page.getByRole("link", { name: "db-primary", exact: true }).click();
   await page.getByRole("link", { name: /db-primary \(100\) on e2e-lab/ }).click();
   await page.getByRole("button", { name: "Add replication job" }).click();
   const dialog = page.getByRole("dialog");

@@ -4,6 +4,8 @@ import { SiteHeader } from "@/components/site-header";
 import { requireUser } from "@/lib/auth/session";
 import { redirectToSetupIfNoUsers } from "@/lib/auth/setup-gate";
 
+// No loading.tsx at this level on purpose: a streamed fallback commits status 200 before a page
+// can answer 403 with forbidden(). Segments that need one put it beside their page.
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   await redirectToSetupIfNoUsers();
   // Pages enforce the forced password change themselves; the change page lives under this layout.
