@@ -42,19 +42,35 @@ export async function applySnapshot(db: PrismaClient, clusterId: string, snapsho
 
 async function writeNodes(tx: Tx, clusterId: string, snapshot: ClusterSnapshot, now: Date) {
   const known = new Map((await tx.clusterNode.findMany({ where: { clusterId } })).map((n) => [n.name, n]));
+  const storage = storageByNode(snapshot.resources);
   const seen: string[] = [];
   for (const entry of snapshot.status.filter((e) => e.type === "node")) {
     const online = Boolean(entry.online);
     if (online) seen.push(entry.name);
     const row = known.get(entry.name);
-    if (row && row.online === online && row.ip === (entry.ip ?? null)) continue;
+    // A node that is down reports no storage: keep the last figures rather than erase them.
+    const storageJson = online ? JSON.stringify(storage.get(entry.name) ?? []) : (row?.storage ?? "[]");
+    if (row && row.online === online && row.ip === (entry.ip ?? null) && row.storage === storageJson) continue;
     await tx.clusterNode.upsert({
       where: { clusterId_name: { clusterId, name: entry.name } },
-      create: { clusterId, name: entry.name, online, ip: entry.ip, lastSeenAt: online ? now : null },
-      update: { online, ip: entry.ip ?? null },
+      create: { clusterId, name: entry.name, online, ip: entry.ip, lastSeenAt: online ? now : null, storage: storageJson },
+      update: { online, ip: entry.ip ?? null, storage: storageJson },
     });
   }
   await tx.clusterNode.updateMany({ where: { clusterId, name: { in: seen } }, data: { lastSeenAt: now } });
+}
+
+/** Storage fill per node from /cluster/resources (type "storage": disk = used, maxdisk = total bytes). */
+function storageByNode(resources: ClusterResource[]) {
+  const byNode = new Map<string, { storage: string; type: string | null; used: number; total: number }[]>();
+  for (const r of resources) {
+    if (r.type !== "storage" || !r.node || !r.storage) continue;
+    const list = byNode.get(r.node) ?? [];
+    list.push({ storage: r.storage, type: r.plugintype ?? null, used: r.disk ?? 0, total: r.maxdisk ?? 0 });
+    byNode.set(r.node, list);
+  }
+  for (const list of byNode.values()) list.sort((a, b) => a.storage.localeCompare(b.storage));
+  return byNode;
 }
 
 /**

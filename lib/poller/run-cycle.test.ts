@@ -43,6 +43,11 @@ describe("a poll cycle against the simulator over HTTPS", () => {
     // The demo's job to a nearly full storage keeps failing (its status alternates with its retries).
     expect(jobs.some((j) => j.failCount > 0 && j.error)).toBe(true);
     expect(await db.clusterNode.count()).toBe(fx.sim.nodeNames.length);
+    const storage = JSON.parse((await db.clusterNode.findFirstOrThrow({ where: { name: fx.sim.nodeNames[0] } })).storage) as { storage: string; type: string; used: number; total: number }[];
+    const zfs = storage.find((s) => s.storage === "local-zfs");
+    expect(zfs?.type).toBe("zfspool");
+    expect(zfs!.used).toBeGreaterThan(0);
+    expect(zfs!.total).toBeGreaterThan(zfs!.used);
     expect(await db.guest.count()).toBeGreaterThan(0);
     // Polled every minute, so every poll is kept (one a minute is the raw spacing).
     expect(await db.lagSample.count()).toBeGreaterThanOrEqual(jobs.length * 45);
@@ -98,7 +103,9 @@ describe("faults never corrupt history", () => {
   it("keeps the last known state of jobs whose owner node is down and says how old it is", async () => {
     await pollEvery(60, 20);
     const victim = fx.sim.nodeNames[0]!;
-    const owned = await db.replicationJob.findMany({ where: { source: victim, disabled: false } });
+    // HA-managed guests move to another node once fenced (simulator part 2): only the others stay put.
+    const haGuests = (await db.guest.findMany({ where: { haState: { not: null } } })).map((g) => g.vmid);
+    const owned = await db.replicationJob.findMany({ where: { source: victim, disabled: false, vmid: { notIn: haGuests } } });
     expect(owned.length).toBeGreaterThan(0);
     fx.sim.model.setNodeOnline(victim, false, fx.sim.now());
     const survivors = fx.client({ endpoints: fx.sim.nodeNames.slice(1).map((n) => fx.endpoint(n)) });
