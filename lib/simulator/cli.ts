@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
@@ -9,11 +9,13 @@ import { createSimulator } from "./simulator";
 
 // `npm run simulator -- --port 8006 --scenario demo --seed 1 --data-dir ./data/simulator`
 // Extra: --speed N, --start=<ISO|unix|-24h>, --warmup 24h, --nodes/--guests (large),
-// --timezone, --host, --auth-delay-ms. Credentials come from SIM_* environment variables.
+// --timezone, --host, --auth-delay-ms, --script <file.json> (timed events from the start time).
+// Credentials come from SIM_* environment variables.
 
 const USAGE = `usage: npm run simulator -- [--port 8006] [--scenario demo|large|empty] [--seed 1]
        [--data-dir ./data/simulator] [--speed 1] [--start=<ISO|unix|-24h>] [--warmup 24h]
-       [--nodes 20] [--guests 2000] [--timezone UTC] [--host 127.0.0.1] [--auth-delay-ms 3000]`;
+       [--nodes 20] [--guests 2000] [--timezone UTC] [--host 127.0.0.1] [--auth-delay-ms 3000]
+       [--script incident.json]`;
 
 function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(text.trim());
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
       guests: { type: "string" },
       timezone: { type: "string" },
       "auth-delay-ms": { type: "string" },
+      script: { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -57,7 +60,9 @@ async function main(): Promise<void> {
   const warmup = values.warmup ? parseDuration(values.warmup) : 0;
   const startTime = values.start ? parseStart(values.start, nowSec) : nowSec - warmup;
 
+  const script = values.script ? (JSON.parse(await readFile(resolve(values.script), "utf8")) as unknown) : undefined;
   const sim = createSimulator({
+    script,
     scenario,
     seed: Number(values.seed),
     startTime,
@@ -111,6 +116,10 @@ async function main(): Promise<void> {
   const stop = () => {
     void servers.close().then(() => process.exit(0));
   };
+  // Timed events (HA delays, script) also happen while nobody calls the API: a dying node must
+  // close its port on time.
+  const ticker = sim.clock.speed > 0 ? setInterval(() => sim.core.sync(), 1000) : undefined;
+  ticker?.unref();
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
 }

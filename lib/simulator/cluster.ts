@@ -58,6 +58,19 @@ export class ClusterModel {
   readonly performedRuns: PerformedRun[] = [];
   /** Injected network failures between two nodes (source→target), for part 2's fault injection. */
   readonly networkFaults = new Map<string, string>();
+  /** Cut links between two nodes (`a|b`, sorted): both stay up, but nothing passes between them. */
+  readonly cutLinks = new Set<string>();
+
+  setLinkCut(a: string, b: string, cut: boolean): void {
+    const key = [a, b].sort().join("|");
+    if (cut) this.cutLinks.add(key);
+    else this.cutLinks.delete(key);
+    this.touch();
+  }
+
+  isLinkCut(a: string, b: string): boolean {
+    return this.cutLinks.size > 0 && this.cutLinks.has([a, b].sort().join("|"));
+  }
 
   constructor(options: ClusterOptions) {
     this.clusterName = options.clusterName;
@@ -94,7 +107,11 @@ export class ClusterModel {
   }
 
   /** Called with (node, online) after a node goes down or comes back; the HTTPS server listens. */
-  readonly nodeListeners: ((node: string, online: boolean) => void)[] = [];
+  readonly nodeListeners: ((node: string, online: boolean, at?: number) => void)[] = [];
+  /** Forced quorum (control API / scripts): undefined follows the votes of the online nodes. */
+  quorumOverride?: boolean;
+  /** Called after the quorum state may have changed. */
+  readonly quorumListeners: ((at?: number) => void)[] = [];
 
   /** `at` is the simulator time of the change (for the 5-minute staleness of guest data). */
   setNodeOnline(name: string, online: boolean, at?: number): void {
@@ -104,10 +121,18 @@ export class ClusterModel {
     if (online) delete node.offlineSince;
     else node.offlineSince = at;
     this.touch();
-    for (const listener of this.nodeListeners) listener(name, online);
+    for (const listener of this.nodeListeners) listener(name, online, at);
+    for (const listener of this.quorumListeners) listener(at);
+  }
+
+  setQuorumOverride(quorate: boolean | undefined, at?: number): void {
+    this.quorumOverride = quorate;
+    this.touch();
+    for (const listener of this.quorumListeners) listener(at);
   }
 
   isQuorate(): boolean {
+    if (this.quorumOverride !== undefined) return this.quorumOverride;
     return this.nodes.filter((n) => n.online).length * 2 > this.nodes.length;
   }
 

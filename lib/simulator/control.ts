@@ -1,6 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
 
+import { responseFaultSchema } from "./faults";
 import type { SimResponse } from "./handler";
+import { loadScript } from "./script";
 import type { SimCore } from "./route-types";
 
 /**
@@ -13,6 +15,14 @@ import type { SimCore } from "./route-types";
  *   PUT  /control/storage/{node}/{storage}   { fill } fraction 0..1, or { used } bytes
  *   PUT  /control/nodes/{node}               { online: 0|1 }
  *   GET  /control/runs?job=&since=           runs the scheduler performed (ground truth)
+ *   PUT  /control/links/{a}/{b}              { cut: 0|1 }  cut or restore the link between two nodes
+ *   PUT  /control/quorum                     { quorate: 0|1|"auto" }  force quorum loss / follow the votes
+ *   GET  /control/faults · POST /control/faults {kind, node?, method?, path?, status?, message?, delayMs?, count?, from?, until?, duration?}
+ *   DELETE /control/faults[/{id}]            remove one or all response faults
+ *   POST /control/script                     a scenario script (JSON), scheduled from now
+ *   GET  /control/events                     pending timed events (HA delays, task ends, script)
+ *   GET  /control/ha                         HA manager state (services, node states, self-fenced nodes)
+ *   GET  /control/volumes/{node}             ZFS volumes of a node with snapshots and divergent writes
  */
 export function handleControl(core: SimCore, method: string, url: URL, headers: Record<string, string>, body?: string): SimResponse {
   const reply = (status: number, data: unknown, error?: string): SimResponse => ({
@@ -77,6 +87,52 @@ export function handleControl(core: SimCore, method: string, url: URL, headers: 
       else if (used !== undefined && used >= 0) ns.extraUsed = Math.max(0, used - volumes);
       else return reply(400, null, "give fill (0..1) or used (bytes)");
       return reply(200, model.storageUsage(node, storage));
+    }
+    if (parts[0] === "links" && parts.length === 3 && method === "PUT") {
+      const [a, b] = [parts[1] as string, parts[2] as string];
+      if (!model.node(a) || !model.node(b) || a === b) return reply(404, null, `no link between '${a}' and '${b}'`);
+      const cut = num("cut");
+      if (cut !== 0 && cut !== 1) return reply(400, null, "cut must be 0 or 1");
+      core.sync();
+      model.setLinkCut(a, b, cut === 1);
+      return reply(200, { a, b, cut });
+    }
+    if (parts[0] === "quorum" && parts.length === 1 && method === "PUT") {
+      const q = input.quorate;
+      if (q !== "auto" && q !== 0 && q !== 1 && q !== "0" && q !== "1" && q !== true && q !== false) return reply(400, null, "quorate must be 0, 1 or auto");
+      core.sync();
+      model.setQuorumOverride(q === "auto" ? undefined : q === 1 || q === "1" || q === true, core.now());
+      return reply(200, { quorate: model.isQuorate() ? 1 : 0, forced: model.quorumOverride !== undefined ? 1 : 0 });
+    }
+    if (parts[0] === "faults") {
+      if (parts.length === 1 && method === "GET") return reply(200, core.faults.list());
+      if (parts.length === 1 && method === "POST") {
+        const coerced = Object.fromEntries(Object.entries(input).map(([k, v]) => [k, typeof v === "string" && /^(status|delayMs|count|from|until|duration)$/.test(k) ? Number(v) : v]));
+        const parsed = responseFaultSchema.safeParse(coerced);
+        if (!parsed.success) return reply(400, null, parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+        return reply(200, core.faults.add(parsed.data, core.now()));
+      }
+      if (parts.length === 1 && method === "DELETE") {
+        core.faults.clear();
+        return reply(200, []);
+      }
+      if (parts.length === 2 && method === "DELETE") {
+        return core.faults.remove(Number(parts[1])) ? reply(200, { id: Number(parts[1]) }) : reply(404, null, `no fault ${parts[1]}`);
+      }
+    }
+    if (parts[0] === "script" && parts.length === 1 && method === "POST") {
+      core.sync();
+      const script = loadScript(core, input, core.now());
+      return reply(200, { name: script.name ?? null, events: script.events.length, origin: core.now() });
+    }
+    if (parts[0] === "events" && parts.length === 1 && method === "GET") return reply(200, core.events.list());
+    if (parts[0] === "ha" && parts.length === 1 && method === "GET") {
+      const services = Object.fromEntries([...model.haResources.keys()].map((sid) => [sid, core.ha.service(sid)]));
+      return reply(200, { services, nodes: Object.fromEntries(model.nodes.map((n) => [n.name, core.ha.nodeState(n.name)])), selfFenced: [...core.ha.selfFenced] });
+    }
+    if (parts[0] === "volumes" && parts.length === 2 && method === "GET") {
+      if (!model.node(parts[1] as string)) return reply(404, null, `no such node '${parts[1]}'`);
+      return reply(200, model.volumesOn(parts[1] as string).map((v) => ({ ...v, snapshots: Object.fromEntries(v.snapshots) })));
     }
     if (parts[0] === "nodes" && parts.length === 2 && method === "PUT") {
       const online = num("online");

@@ -2,6 +2,7 @@ import { matchEndpoint } from "./api-schema";
 import { checkPermissionSpec } from "./auth";
 import { handleControl } from "./control";
 import { PveApiError } from "./errors";
+import { garble } from "./faults";
 import type { RouteTable, SimCore } from "./route-types";
 import { WithTotal } from "./route-types";
 import { ROUTES } from "./routes/route-table";
@@ -22,7 +23,21 @@ export type SimResponse = {
   statusText: string;
   headers: Record<string, string>;
   body: string;
+  /**
+   * Set by a `truncate` fault: `body` is only the part that gets through, `contentLength` what the
+   * headers announce. The HTTPS server sends that much and closes the connection.
+   */
+  truncated?: { contentLength: number };
 };
+
+/** Thrown for a `reset` fault: the connection is reset before any answer (ECONNRESET). */
+export class ConnectionResetError extends Error {
+  readonly code = "ECONNRESET";
+  constructor(readonly node: string) {
+    super(`read ECONNRESET (simulated fault on node '${node}')`);
+    this.name = "ConnectionResetError";
+  }
+}
 
 /** Thrown for a request to a node that is down: there is nobody to answer (like ECONNREFUSED). */
 export class NodeUnreachableError extends Error {
@@ -43,12 +58,34 @@ const API_PREFIX = "/api2/json";
 export async function handleRequest(core: SimCore, contactedNode: string, req: SimRequest, routes: RouteTable = ROUTES): Promise<SimResponse> {
   if (!core.model.node(contactedNode)?.online) throw new NodeUnreachableError(contactedNode);
   core.sync();
-  const now = core.now();
   const url = new URL(req.url, "https://simulator.invalid");
-  const headers = lowerCaseKeys(req.headers ?? {});
   const method = req.method.toUpperCase();
+  if (url.pathname.startsWith("/control/")) return handleControl(core, method, url, lowerCaseKeys(req.headers ?? {}), req.body);
 
-  if (url.pathname.startsWith("/control/")) return handleControl(core, method, url, headers, req.body);
+  // Injected response faults (never on the control API).
+  const apiPath = url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) || "/" : url.pathname;
+  const fault = core.faults.match(contactedNode, method, apiPath, core.now());
+  if (fault?.kind === "reset") throw new ConnectionResetError(contactedNode);
+  if (fault?.kind === "slow") await new Promise((r) => setTimeout(r, fault.delayMs ?? 2000));
+  if (fault?.kind === "error") {
+    const status = fault.status ?? 503;
+    return respond(core.now(), status, fault.message ?? (status === 503 ? "Service Unavailable" : status === 502 ? "Bad Gateway" : "Internal Server Error"));
+  }
+  const res = await handleApi(core, contactedNode, req, url, method, routes);
+  if (fault?.kind === "garble") {
+    const body = garble(res.body);
+    return { ...res, body };
+  }
+  if (fault?.kind === "truncate") {
+    const full = Buffer.from(res.body);
+    return { ...res, body: full.subarray(0, Math.floor(full.length / 2)).toString("utf8"), truncated: { contentLength: full.length } };
+  }
+  return res;
+}
+
+async function handleApi(core: SimCore, contactedNode: string, req: SimRequest, url: URL, method: string, routes: RouteTable): Promise<SimResponse> {
+  const now = core.now();
+  const headers = lowerCaseKeys(req.headers ?? {});
   if (!url.pathname.startsWith(`${API_PREFIX}/`) && url.pathname !== API_PREFIX) {
     return respond(now, 501, `Unknown formatter or path '${url.pathname}'`);
   }

@@ -44,6 +44,11 @@ export type Volume = {
   ctime: number;
   /** ZFS snapshots by name → creation time. */
   snapshots: Map<string, number>;
+  /**
+   * Writes after the newest snapshot that exist only on this copy (the node died while the guest
+   * ran here, and the guest moved on): the next `zfs recv -F` into this volume discards them.
+   */
+  divergent?: { since: number; until: number; bytes: number };
 };
 
 export type GuestDisk = {
@@ -70,6 +75,8 @@ export type Guest = {
   ostype: string;
   tags?: string;
   onboot?: number;
+  /** Config lock (`lock: migrate` while a migration runs). */
+  lock?: string;
 };
 
 export type JobConfig = {
@@ -115,6 +122,8 @@ export type PerformedRun = {
   outcome: "ok" | "failed" | "aborted";
   kind: "full" | "incremental";
   error?: string;
+  /** Bytes a `zfs recv -F` rolled back on the target (writes it had after the common snapshot). */
+  discarded?: number;
 };
 
 export type HaResource = {

@@ -211,6 +211,8 @@ export class Pvesr {
     // marked for removal waits until it is enabled again (pve-guest-common ReplicationState.pm).
     this.forEachJob(node, (job, state) => {
       if (job.disable) return;
+      // run_replication takes the guest's migration lock (2 s timeout): a migrating guest is skipped.
+      if (this.model.guest(job.guest)?.lock === "migrate") return;
       const s = state ?? EMPTY_STATE;
       if (s.last_iteration >= iteration) return;
       const nextSync = this.nextSync(job, s);
@@ -245,6 +247,7 @@ export class Pvesr {
     this.model.recordRun({
       jobId: job.id, node, start: plan.start, end: plan.start + state.duration, outcome: plan.error === undefined ? "ok" : "failed", kind: runKind(plan),
       ...(plan.error !== undefined ? { error: plan.error } : {}),
+      ...(plan.error === undefined && plan.discarded ? { discarded: plan.discarded } : {}),
     });
     delete state.pid;
     delete state.ptime;

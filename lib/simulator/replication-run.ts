@@ -19,6 +19,8 @@ export type RunPlan = {
   apply: () => void;
   /** The job removed itself (remove_job done). */
   removed: boolean;
+  /** Bytes of divergent writes on the target that this run's `zfs recv -F` rolls back. */
+  discarded?: number;
   /** The command each step that talks to the target runs, from when; what fails if the target dies meanwhile. */
   transfers?: { from: number; command: string }[];
 };
@@ -87,6 +89,7 @@ class Run {
     if (full) {
       const scan = [...new Set([...this.storeIds(), ...this.state.storeid_list])].join(",");
       if (!this.target?.online) return this.sshDown(`pvesr prepare-local-job ${job.id} --scan ${scan} --last_sync 1 --force`);
+      if (model.isLinkCut(node, job.target)) return this.sshDown(`pvesr prepare-local-job ${job.id} --scan ${scan} --last_sync 1 --force`, "Connection timed out", 127.3);
       for (const volid of volids) {
         const remote = model.volume(job.target, volid);
         for (const snap of jobSnapshots(remote, job.id)) this.log(`(remote_prepare_local_job) delete stale replication snapshot '${snap}' on ${volid}`, 0.2);
@@ -115,9 +118,14 @@ class Run {
 
   private planSync(): RunPlan {
     const { model, job, node, state, start, volids } = this;
+    // A guest that came here without its disks (HA recovery to a node without a replica).
+    const missing = volids.find((v) => !model.volume(node, v));
+    if (missing) return this.fail(`zfs error: cannot open '${model.storageConfig(missing.split(":")[0] as string)?.pool ?? "rpool/data"}/${missing.split(":")[1]}': dataset does not exist`);
     const scan = state.storeid_list.length ? ` --scan ${state.storeid_list.join(",")}` : "";
     const prepareCmd = `pvesr prepare-local-job ${job.id}${scan} ${volids.join(" ")} --last_sync ${state.last_sync}`;
     if (!this.target?.online) return this.sshDown(prepareCmd);
+    // A cut link: both nodes are up, but SYNs go unanswered until the kernel gives up (~127 s).
+    if (model.isLinkCut(node, job.target)) return this.sshDown(prepareCmd, "Connection timed out", 127.3);
     this.transfers.push({ from: this.t, command: `${this.sshPrefix} -- ${prepareCmd}` });
     this.t += 0.4 + this.rnd("prep") * 0.4;
 
@@ -141,12 +149,15 @@ class Run {
     this.log("end replication job", 0.01);
 
     const storeIds = this.storeIds();
+    // zfs recv -F rolls the target back to the base first: writes it made after that are gone.
+    const discarded = volids.reduce((sum, v) => sum + (bases.has(v) ? (model.volume(job.target, v)?.divergent?.bytes ?? 0) : 0), 0);
     return {
       start,
       duration: this.t - start,
       lines: this.lines,
       removed: false,
       transfers: this.transfers,
+      discarded: Math.round(discarded),
       apply: () => {
         for (const volid of volids) {
           const local = model.volume(node, volid);
@@ -154,6 +165,7 @@ class Run {
           dropJobSnapshots(local, job.id);
           local.snapshots.set(snap, start);
           const remote = model.volume(job.target, volid) ?? { ...local, snapshots: new Map(), ctime: start };
+          delete remote.divergent;
           dropJobSnapshots(remote, job.id);
           remote.snapshots.set(snap, start);
           remote.size = local.size;
@@ -257,8 +269,8 @@ class Run {
     this.t = from + seconds;
   }
 
-  private sshDown(cmd: string): RunPlan {
-    this.log(`(remote_prepare_local_job) ssh: connect to host ${this.target?.ip ?? this.job.target} port 22: No route to host`, 3.05);
+  private sshDown(cmd: string, reason = "No route to host", after = 3.05): RunPlan {
+    this.log(`(remote_prepare_local_job) ssh: connect to host ${this.target?.ip ?? this.job.target} port 22: ${reason}`, after);
     return this.fail(`command '${this.sshPrefix} -- ${cmd}' failed: exit code 255`);
   }
 

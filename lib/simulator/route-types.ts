@@ -1,6 +1,9 @@
 import type { AuthContext, AuthService } from "./auth";
 import type { SimClock } from "./clock";
 import type { ClusterModel } from "./cluster";
+import type { EventQueue } from "./events";
+import type { FaultTable } from "./faults";
+import type { HaManager } from "./ha";
 import type { Pvesr } from "./pvesr";
 import type { Params } from "./validate";
 
@@ -18,6 +21,11 @@ export type SimCore = {
   authFailureDelayMs: number;
   /** Control API bearer token. */
   controlToken: string;
+  /** Timed events (task ends, HA delays, scripted incidents), processed by `sync` in time order. */
+  events: EventQueue;
+  /** Injected response faults (slow, 5xx, truncated, reset, garbled). */
+  faults: FaultTable;
+  ha: HaManager;
 };
 
 export type RouteContext = {

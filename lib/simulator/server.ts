@@ -1,9 +1,10 @@
 import { createServer } from "node:https";
 import type { Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 
 import { loadOrCreateCertificates } from "./certs";
-import { NodeUnreachableError } from "./handler";
+import { ConnectionResetError, NodeUnreachableError } from "./handler";
 import type { Simulator } from "./simulator";
 
 export type ListenOptions = {
@@ -100,11 +101,21 @@ async function serve(sim: Simulator, node: string, req: IncomingMessage, res: Se
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
     const out = await sim.handle(node, { method: req.method ?? "GET", url: req.url ?? "/", headers, body });
+    if (out.truncated) {
+      // Announce the whole body, send half of it, then drop the connection.
+      res.writeHead(out.status, out.statusText, { ...out.headers, "content-length": out.truncated.contentLength });
+      res.write(out.body, () => setTimeout(() => req.socket.destroy(), 20));
+      return;
+    }
     res.writeHead(out.status, out.statusText, { ...out.headers, "content-length": Buffer.byteLength(out.body) });
     res.end(out.body);
   } catch (err) {
     if (err instanceof NodeUnreachableError) {
       req.socket.destroy();
+      return;
+    }
+    if (err instanceof ConnectionResetError) {
+      resetConnection(req);
       return;
     }
     res.writeHead(500, "Internal Server Error", { "content-type": "text/plain" });
@@ -126,4 +137,20 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
     req.on("end", () => resolve(chunks.length ? Buffer.concat(chunks).toString("utf8") : undefined));
     req.on("error", reject);
   });
+}
+
+/** Sends a TCP RST (not a FIN): the client sees ECONNRESET. TLS sockets wrap the TCP socket. */
+function resetConnection(req: IncomingMessage): void {
+  const tls = req.socket as Socket & { _parent?: Socket };
+  const tcp = tls._parent ?? tls;
+  if (typeof tcp.resetAndDestroy === "function") {
+    try {
+      tcp.resetAndDestroy();
+      tls.destroy();
+      return;
+    } catch {
+      // fall through
+    }
+  }
+  tls.destroy();
 }

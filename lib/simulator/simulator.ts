@@ -5,7 +5,13 @@ import type { Credentials } from "./auth";
 import { createClock } from "./clock";
 import type { SimClock } from "./clock";
 import type { ClusterModel } from "./cluster";
+import { EventQueue } from "./events";
+import { FaultTable } from "./faults";
+import { HaManager } from "./ha";
 import { handleRequest } from "./handler";
+import { nodeLifecycle } from "./lifecycle";
+import { loadScript } from "./script";
+import type { ScenarioScript } from "./script";
 import type { SimRequest, SimResponse } from "./handler";
 import { Pvesr } from "./pvesr";
 import type { SimCore } from "./route-types";
@@ -29,6 +35,8 @@ export type SimulatorOptions = {
   controlToken?: string;
   /** Delay of 401 answers in real ms; Proxmox waits 3 s. Tests set 0. */
   authFailureDelayMs?: number;
+  /** A scenario script (timed events) to replay from the start time. */
+  script?: ScenarioScript | unknown;
 };
 
 export const DEFAULT_CONTROL_TOKEN = "sim-control-3f9a1c7e";
@@ -46,6 +54,8 @@ export type Simulator = {
   advance(seconds: number): void;
   /** Powers a node off or on at the current simulator time (its HTTPS listener follows). */
   setNodeOnline(node: string, online: boolean): void;
+  /** Schedules a scenario script's events relative to now (validated; throws on a bad script). */
+  loadScript(script: ScenarioScript | unknown): void;
   /** The API of one node, in-process. Throws NodeUnreachableError when that node is down. */
   handle(node: string, req: SimRequest): Promise<SimResponse>;
   /**
@@ -70,16 +80,40 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const pvesr = new Pvesr(model, start);
   const controlToken = options.controlToken ?? DEFAULT_CONTROL_TOKEN;
   const now = () => clock.nowMs() / 1000;
+  const events = new EventQueue();
+  nodeLifecycle(model, events);
+  const ha = new HaManager(model, events);
+  let syncing = false;
   const core: SimCore = {
     model,
     pvesr,
     clock,
     auth: new AuthService(credentials),
     now,
-    sync: () => pvesr.processUntil(now()),
+    // Timed events and scheduler ticks in one time order: the scheduler catches up to each event
+    // before it runs, then to the clock.
+    sync: () => {
+      if (syncing) return;
+      syncing = true;
+      try {
+        const until = now();
+        for (let e = events.peek(); e && e.at <= until; e = events.peek()) {
+          pvesr.processUntil(e.at);
+          events.shift();
+          e.run(e.at);
+        }
+        pvesr.processUntil(until);
+      } finally {
+        syncing = false;
+      }
+    },
     authFailureDelayMs: options.authFailureDelayMs ?? 3000,
     controlToken,
+    events,
+    faults: new FaultTable(),
+    ha,
   };
+  if (options.script !== undefined) loadScript(core, options.script, start);
   core.sync();
 
   const handle = (node: string, req: SimRequest) => handleRequest(core, node, req);
@@ -99,6 +133,10 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       core.sync();
       model.setNodeOnline(node, online, now());
     },
+    loadScript(script) {
+      core.sync();
+      loadScript(core, script, now());
+    },
     handle,
     fetch(defaultNode) {
       return async (input, init) => {
@@ -109,6 +147,17 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         request.headers.forEach((v, k) => (headers[k] = v));
         const body = request.method === "GET" || request.method === "HEAD" ? undefined : await request.text();
         const res = await handle(node, { method: request.method, url: url.pathname + url.search, headers, body: body || undefined });
+        if (res.truncated) {
+          // The body stream ends with an error after the part that got through, as over a dropped connection.
+          const part = new TextEncoder().encode(res.body);
+          const stream = new ReadableStream<Uint8Array>({
+            start(controller) {
+              controller.enqueue(part);
+              controller.error(new TypeError("terminated: other side closed"));
+            },
+          });
+          return new Response(stream, { status: res.status, statusText: res.statusText, headers: { ...res.headers, "content-length": String(res.truncated.contentLength) } });
+        }
         return new Response(res.body === "" ? null : res.body, { status: res.status, statusText: res.statusText, headers: res.headers });
       };
     },

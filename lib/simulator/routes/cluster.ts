@@ -96,26 +96,27 @@ export const clusterRoutes: RouteTable = {
   },
 
   "GET /cluster/ha/status/current": ({ core, now }) => {
-    const { model } = core;
-    const master = model.nodes.find((n) => n.online);
+    const { model, ha } = core;
+    const quorate = model.isQuorate();
+    const master = quorate ? model.nodes.find((n) => n.online) : undefined;
+    const local = model.nodes.find((n) => n.online);
     const stamp = Math.floor(now) - 4;
     const entries: Record<string, unknown>[] = [
-      { id: "quorum", type: "quorum", node: master?.name ?? "", status: model.isQuorate() ? "OK" : `No quorum on node '${master?.name ?? ""}'!`, quorate: model.isQuorate() ? 1 : 0 },
+      { id: "quorum", type: "quorum", node: local?.name ?? "", status: quorate ? "OK" : `No quorum on node '${local?.name ?? ""}'!`, quorate: quorate ? 1 : 0 },
     ];
     if (master) entries.push({ id: "master", type: "master", node: master.name, status: `${master.name} (active, ${perlGmtime(stamp)})`, timestamp: stamp });
-    const services = [...model.haResources.values()];
     for (const n of model.nodes) {
-      const active = services.some((s) => model.guest(Number(s.sid.split(":")[1]))?.node === n.name);
-      const mode = !n.online ? "old timestamp - dead?" : active ? "active" : "idle";
-      entries.push({ id: `lrm:${n.name}`, type: "lrm", node: n.name, status: `${n.name} (${mode}, ${perlGmtime(stamp)})`, timestamp: stamp });
+      const last = n.online ? stamp : Math.floor(n.offlineSince ?? stamp);
+      const mode = !n.online ? "old timestamp - dead?" : ha.lrmActive(n.name) ? "active" : "idle";
+      entries.push({ id: `lrm:${n.name}`, type: "lrm", node: n.name, status: `${n.name} (${mode}, ${perlGmtime(last)})`, timestamp: last });
     }
-    for (const s of services) {
-      const guest = model.guest(Number(s.sid.split(":")[1]));
-      const node = guest?.node ?? "";
-      const state = s.state === "enabled" ? "started" : s.state === "disabled" ? "stopped" : s.state;
+    for (const r of model.haResources.values()) {
+      const s = ha.service(r.sid);
+      if (!s) continue;
+      const request = r.state === "enabled" ? "started" : r.state;
       entries.push({
-        id: `service:${s.sid}`, type: "service", sid: s.sid, node, crm_state: state, state, request_state: state,
-        status: `${s.sid} (${node}, ${state})`, max_restart: s.max_restart ?? 1, max_relocate: s.max_relocate ?? 1, failback: s.failback ?? 1,
+        id: `service:${r.sid}`, type: "service", sid: r.sid, node: s.node, crm_state: s.state, state: s.state, request_state: request,
+        status: `${r.sid} (${s.node}, ${s.state})`, max_restart: r.max_restart ?? 1, max_relocate: r.max_relocate ?? 1, failback: r.failback ?? 1,
       });
     }
     return entries;
@@ -133,7 +134,7 @@ function clusterResources({ core, auth, params, now }: RouteContext): Record<str
         const s = nodeStats(model, n, now);
         Object.assign(entry, { cpu: s.cpu, maxcpu: s.maxcpu, mem: s.mem, maxmem: s.maxmem, disk: s.disk, maxdisk: s.maxdisk, uptime: s.uptime });
       }
-      if (model.haResources.size > 0) entry.hastate = n.online ? "online" : "unknown";
+      if (model.haResources.size > 0) entry.hastate = core.ha.nodeState(n.name);
       out.push(entry);
     }
   }
@@ -149,7 +150,8 @@ function clusterResources({ core, auth, params, now }: RouteContext): Record<str
       else entry.status = "unknown";
       if (g.tags) entry.tags = g.tags;
       const ha = model.haResources.get(`${g.type === "lxc" ? "ct" : "vm"}:${g.vmid}`);
-      if (ha) entry.hastate = ha.state === "enabled" ? "started" : ha.state;
+      if (ha) entry.hastate = core.ha.service(`${g.type === "lxc" ? "ct" : "vm"}:${g.vmid}`)?.state ?? ha.state;
+      if (g.lock) entry.lock = g.lock;
       out.push(entry);
     }
   }

@@ -36,7 +36,8 @@ function currentStatus({ core, params, now }: RouteContext, type: GuestType) {
   const sid = `${type === "lxc" ? "ct" : "vm"}:${guest.vmid}`;
   const ha = core.model.haResources.get(sid);
   const out = summary(core.model, guest, now);
-  out.ha = ha ? { managed: 1, state: ha.state === "enabled" ? "started" : ha.state } : { managed: 0 };
+  out.ha = ha ? { managed: 1, state: core.ha.service(sid)?.state ?? (ha.state === "enabled" ? "started" : ha.state) } : { managed: 0 };
+  if (guest.lock) out.lock = guest.lock;
   if (type === "qemu") {
     out.agent = 1;
     if (guest.status === "running") Object.assign(out, { "running-machine": "pc-q35-10.1+pve1", "running-qemu": "10.1.2" });
@@ -104,6 +105,7 @@ function guestConfig(model: ClusterModel, g: Guest): Record<string, unknown> {
           ...disks,
         };
   if (g.onboot) base.onboot = 1;
+  if (g.lock) base.lock = g.lock;
   if (g.tags) base.tags = g.tags;
   base.digest = createHash("sha1").update(JSON.stringify(base)).digest("hex");
   return base;

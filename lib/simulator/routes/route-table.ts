@@ -1,7 +1,9 @@
 import type { RouteTable } from "../route-types";
 import { accessRoutes } from "./access";
 import { clusterRoutes } from "./cluster";
+import { guestActionRoutes } from "./guest-actions";
 import { guestRoutes } from "./guests";
+import { haRuleRoutes } from "./ha-rules";
 import { replicationRoutes } from "./replication";
 import { storageRoutes } from "./storage";
 import { taskRoutes } from "./tasks";
@@ -11,6 +13,8 @@ export const ROUTES: RouteTable = {
   ...accessRoutes,
   ...clusterRoutes,
   ...guestRoutes,
+  ...guestActionRoutes,
+  ...haRuleRoutes,
   ...replicationRoutes,
   ...storageRoutes,
   ...taskRoutes,
