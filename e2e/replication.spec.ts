@@ -103,3 +103,46 @@ test("Proxmox's own refusal reaches the operator", async ({ page }) => {
   expect(response.status()).toBe(409);
   expect((await response.json()).error).toMatch(/^Proxmox refused: replication job for guest '100' to target 'local\/\w+' already exists/);
 });
+
+test("an operator protects a guest on another node, watches it sync, edits and disables the job", async ({ page }) => {
+  await signInAs(page, ADMIN);
+  await page.goto("/?q=web-01");
+  await page.getByRole("link", { name: "web-01", exact: true }).first().click();
+  await page.getByRole("link", { name: /web-01 \(101\) on e2e-lab/ }).click();
+  await page.getByRole("button", { name: "Add replication job" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("combobox", { name: "Target node" }).click();
+  await page.getByRole("option", { name: "pve3" }).click();
+  await dialog.getByLabel("Schedule", { exact: true }).fill("*/5");
+  await dialog.getByRole("button", { name: "Create job" }).click();
+  await expect(page.getByRole("heading", { name: /web-01 \(101\) → pve3/ })).toBeVisible();
+
+  // The first (full) sync happens on the simulated cluster; the app's own poller brings it back.
+  await page.getByRole("button", { name: "Run now" }).click();
+  fx.sim.advance(15 * 60);
+  await expect(page.getByRole("button", { name: /^OK:/ })).toBeVisible({ timeout: 30_000 });
+  const runRows = page.getByRole("row").filter({ has: page.getByRole("button", { name: /Log of the run/ }) });
+  await expect.poll(async () => (await runRows.allInnerTexts()).join(" | "), { timeout: 30_000 }).toMatch(/OK/);
+
+  await page.getByRole("button", { name: "Edit" }).click();
+  await page.getByRole("dialog").getByLabel("Schedule", { exact: true }).fill("*/30");
+  await page.getByRole("dialog").getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("every 30 minutes").first()).toBeVisible({ timeout: 30_000 });
+
+  await page.getByRole("button", { name: "Disable" }).click();
+  await expect(page.getByRole("button", { name: "Enable" })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText("Disabled").first()).toBeVisible();
+
+  await page.goto("/audit?action=replication.");
+  for (const action of ["replication.create", "replication.run", "replication.update"]) {
+    await expect(page.getByTestId("audit-row").filter({ hasText: action }).first()).toBeVisible();
+  }
+});
+
+test("a failing job says why and when Proxmox retries", async ({ page }) => {
+  await signInAs(page, ADMIN);
+  await page.goto("/?status=failing");
+  await page.getByRole("link", { name: "fileserver", exact: true }).click();
+  await expect(page.getByTestId("job-status-message")).toContainText(/Failed \d+×: .+; (retry in|retry due now)/);
+  await expect(page.getByText(/failed attempt\(s\) in a row/)).toBeVisible();
+});

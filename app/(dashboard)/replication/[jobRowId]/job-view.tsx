@@ -41,12 +41,20 @@ export function JobView({ jobRowId, canManage }: { jobRowId: string; canManage: 
           <AlertDescription>This job no longer exists in Proxmox (gone since <LocalTime at={Date.parse(job.goneAt) / 1000} />). Its history is kept.</AlertDescription>
         </Alert>
       )}
+      {job.statusMessage && ATTENTION.has(job.status) && (
+        // Said in words on the page, not only in the badge's tooltip: the error and when Proxmox retries.
+        <Alert variant={job.status === "failing" ? "destructive" : "default"} data-testid="job-status-message">
+          <AlertDescription>{job.statusMessage}</AlertDescription>
+        </Alert>
+      )}
       <JobFacts detail={data} canManage={canManage && !job.goneAt} />
       <LagChart jobRowId={jobRowId} />
       <RunHistory jobRowId={jobRowId} runs={data.runs} runCount={data.runCount} />
     </div>
   );
 }
+
+const ATTENTION = new Set(["failing", "waiting-target", "late", "stale", "never-synced"]);
 
 function ErrorAlert({ message }: { message: string }) {
   return (
