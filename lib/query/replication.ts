@@ -2,6 +2,7 @@ import { queryOptions } from "@tanstack/react-query";
 import { ApiError } from "@/lib/http/fetch-json";
 import type { JobDetail, JobLagSeries } from "@/lib/replication/job-queries";
 import type { LagRangeName as LagRange } from "@/lib/replication/lag-ranges";
+import type { LiveLog } from "@/lib/replication/live-log";
 import type { JobOptions } from "@/lib/replication/job-options";
 import { overviewFiltersToSearch, type OverviewFilters } from "@/lib/replication/overview-filters";
 import type { ClusterReplication, GuestReplication, ReplicationOverview } from "@/lib/replication/queries";
@@ -68,6 +69,16 @@ export function runLogQuery(jobRowId: string, runId: string) {
     queryKey: ["replication", "job", jobRowId, "run", runId] as const,
     queryFn: () => getJson<{ id: string; startedAt: number; outcome: string; log: string | null }>(`/api/replication/${encodeURIComponent(jobRowId)}/runs/${encodeURIComponent(runId)}`),
     staleTime: Infinity,
+  });
+}
+
+/** The running sync's log, read from its node every 2 s while the job page shows a sync. */
+export function liveLogQuery(jobRowId: string, enabled: boolean) {
+  return queryOptions({
+    queryKey: ["replication", "job", jobRowId, "live-log"] as const,
+    queryFn: () => getJson<LiveLog>(`/api/replication/${encodeURIComponent(jobRowId)}/live-log`),
+    refetchInterval: 2_000,
+    enabled,
   });
 }
 

@@ -11,6 +11,7 @@ import { Alert, AlertDescription } from "@/components/ui/alert";
 import { jobDetailQuery } from "@/lib/query/replication";
 import { JobControls } from "./job-controls";
 import { JobFacts } from "./job-facts";
+import { LiveLog } from "./live-log";
 import { LagChart } from "./lag-chart";
 import { RunHistory } from "./run-history";
 
@@ -48,6 +49,7 @@ export function JobView({ jobRowId, canManage }: { jobRowId: string; canManage: 
         </Alert>
       )}
       <JobFacts detail={data} canManage={canManage && !job.goneAt} />
+      <LiveLog jobRowId={jobRowId} syncing={job.status === "syncing"} />
       <LagChart jobRowId={jobRowId} />
       <RunHistory jobRowId={jobRowId} runs={data.runs} runCount={data.runCount} />
     </div>
