@@ -30,9 +30,17 @@ test("the demo opens with the simulated cluster and a day of replication history
   await expect.poll(() => page.getByRole("button", { name: /Log of the run/ }).count()).toBeGreaterThan(5);
   await page.screenshot({ path: info.outputPath("job-desktop.png"), fullPage: true });
 
+  await page.getByRole("link", { name: /db-primary \(100\) on demo/ }).click();
+  await expect(page.getByRole("tab", { name: "Replication" })).toBeVisible();
+  await page.screenshot({ path: info.outputPath("guest-desktop.png"), fullPage: true });
+
   await page.goto("/clusters");
-  await expect(page.getByRole("region", { name: "demo" })).toBeVisible();
+  const card = page.getByRole("region", { name: "demo" });
+  await expect(card).toBeVisible();
   await page.screenshot({ path: info.outputPath("clusters-desktop.png"), fullPage: true });
+  await card.getByRole("link", { name: "demo" }).first().click();
+  await expect(page.getByText("pve1").first()).toBeVisible();
+  await page.screenshot({ path: info.outputPath("cluster-desktop.png"), fullPage: true });
 });
 
 test("a viewer sees no management controls, and a forged job change is refused and audited", async ({ page, browser }) => {
@@ -61,5 +69,12 @@ test.describe("on a phone", () => {
     await page.getByRole("link", { name: "db-primary", exact: true }).click();
     await expect(page.getByText("Lag against RPO")).toBeVisible();
     await page.screenshot({ path: info.outputPath("job-phone.png"), fullPage: true });
+    await page.getByRole("link", { name: /db-primary \(100\) on demo/ }).click();
+    await expect(page.getByRole("tab", { name: "Replication" })).toBeVisible();
+    await page.screenshot({ path: info.outputPath("guest-phone.png"), fullPage: true });
+    await page.goto("/clusters");
+    await page.getByRole("region", { name: "demo" }).getByRole("link", { name: "demo" }).first().click();
+    await expect(page.getByText("pve1").first()).toBeVisible();
+    await page.screenshot({ path: info.outputPath("cluster-phone.png"), fullPage: true });
   });
 });
