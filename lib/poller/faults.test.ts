@@ -4,6 +4,7 @@ import type { ResponseFaultSpec } from "@/lib/simulator/faults";
 import { createTestDb } from "@/lib/testing/test-db";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { runPollCycle } from "./run-cycle";
+import { createClusterRow } from "@/lib/testing/cluster-row";
 
 // Every fault the simulator can throw at a response, injected between healthy cycles over real
 // HTTPS: the poller records the problem on the cluster, never throws, and the stored history
@@ -16,7 +17,7 @@ let fx: SimulatorFixture;
 beforeEach(async () => {
   ({ db, cleanup } = createTestDb());
   fx = await startSimulatorFixture({ scenario: "demo", seed: 3, startTime: START, speed: 0 });
-  await db.cluster.create({ data: { id: "demo", name: "demo", endpoints: "[]", authKind: "token", principal: fx.sim.credentials.tokenId, secretSealed: "-", trustKind: "fingerprint", trustValue: "[]" } });
+  await createClusterRow(db, "demo", fx.sim.credentials.tokenId);
 });
 afterEach(async () => {
   await fx.close();

@@ -6,6 +6,7 @@ import type { PerformedRun } from "@/lib/simulator/model-types";
 import { createTestDb } from "@/lib/testing/test-db";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { runPollCycle } from "./run-cycle";
+import { createClusterRow } from "@/lib/testing/cluster-row";
 
 // A simulated day polled every minute, with one node down for an hour, compared run by run with
 // what the simulator's scheduler really did. The client talks to the simulator in-process here
@@ -24,7 +25,7 @@ let lastPoll = 0;
 beforeAll(async () => {
   ({ db, cleanup } = createTestDb());
   fx = await startSimulatorFixture({ scenario: "demo", seed: 7, startTime: START, speed: 0 });
-  await db.cluster.create({ data: { id: "demo", name: "demo", endpoints: "[]", authKind: "token", principal: fx.sim.credentials.tokenId, secretSealed: "-", trustKind: "fingerprint", trustValue: "[]" } });
+  await createClusterRow(db, "demo", fx.sim.credentials.tokenId);
   const client = fx.client({ transport: createFetchTransport(fx.sim.fetch("pve1")) });
   const now = () => new Date(fx.sim.now() * 1000);
   for (let t = START + 60; t <= START + DAY; t += 60) {

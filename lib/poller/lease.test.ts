@@ -1,15 +1,14 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { createTestDb } from "@/lib/testing/test-db";
 import type { PrismaClient } from "@/prisma/generated/client";
+import { createClusterRow } from "@/lib/testing/cluster-row";
 import { acquireLease, releaseLease } from "./lease";
 
 let db: PrismaClient;
 let cleanup: () => Promise<void>;
 beforeEach(async () => {
   ({ db, cleanup } = createTestDb());
-  await db.cluster.create({
-    data: { id: "c1", name: "c1", endpoints: "[]", authKind: "token", principal: "a@pve!b", secretSealed: "x", trustKind: "fingerprint", trustValue: "[]" },
-  });
+  await createClusterRow(db, "c1");
 });
 afterEach(() => cleanup());
 

@@ -3,6 +3,7 @@ import { RETENTION_POLICY } from "@/lib/replication/retention";
 import { createTestDb } from "@/lib/testing/test-db";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { maintainHistory } from "./maintain-history";
+import { createClusterRow } from "@/lib/testing/cluster-row";
 
 let db: PrismaClient;
 let cleanup: () => Promise<void>;
@@ -11,7 +12,7 @@ const DAY = 86_400;
 
 beforeEach(async () => {
   ({ db, cleanup } = createTestDb());
-  await db.cluster.create({ data: { id: "c", name: "c", endpoints: "[]", authKind: "token", principal: "a@pve!b", secretSealed: "-", trustKind: "fingerprint", trustValue: "[]" } });
+  await createClusterRow(db, "c", "a@pve!b");
   await db.replicationJob.create({ data: { id: "j", clusterId: "c", jobId: "100-0", vmid: 100, jobnum: 0, target: "pve2", schedule: "*/15", status: "ok", rpoSeconds: 1800 } });
 });
 afterEach(() => cleanup());

@@ -4,6 +4,7 @@ import { createHttpsTransport } from "@/lib/proxmox/transport";
 import { createTestDb } from "@/lib/testing/test-db";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { runPollCycle } from "./run-cycle";
+import { createClusterRow } from "@/lib/testing/cluster-row";
 
 const START = Date.UTC(2026, 10, 20, 0, 0, 0) / 1000;
 let db: PrismaClient;
@@ -13,9 +14,7 @@ let fx: SimulatorFixture;
 beforeEach(async () => {
   ({ db, cleanup } = createTestDb());
   fx = await startSimulatorFixture({ scenario: "demo", seed: 1, startTime: START, speed: 0 });
-  await db.cluster.create({
-    data: { id: "demo", name: "demo", endpoints: "[]", authKind: "token", principal: fx.sim.credentials.tokenId, secretSealed: "-", trustKind: "fingerprint", trustValue: "[]" },
-  });
+  await createClusterRow(db, "demo", fx.sim.credentials.tokenId);
 });
 afterEach(async () => {
   await fx.close();

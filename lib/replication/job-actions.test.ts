@@ -7,6 +7,7 @@ import { createTestDb } from "@/lib/testing/test-db";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { createJob, deleteJob, runJobNow, setJobRpo, updateJob, type JobActionDeps } from "./job-actions";
 import { getJobOptions } from "./job-options";
+import { createClusterRow } from "@/lib/testing/cluster-row";
 
 // Job changes against the simulator over HTTPS: Proxmox's rules decide, our rows follow.
 const START = Date.UTC(2026, 10, 20, 0, 0, 0) / 1000;
@@ -20,9 +21,7 @@ const poll = () => runPollCycle("demo", { db, client: fx.client(), now: simNow }
 beforeAll(async () => {
   ({ db, cleanup } = createTestDb());
   fx = await startSimulatorFixture({ scenario: "demo", seed: 1, startTime: START, speed: 0 });
-  await db.cluster.create({
-    data: { id: "demo", name: "demo", endpoints: "[]", authKind: "token", principal: fx.sim.credentials.tokenId, secretSealed: "-", trustKind: "fingerprint", trustValue: "[]" },
-  });
+  await createClusterRow(db, "demo", fx.sim.credentials.tokenId);
   deps = { db, clientFor: () => fx.client() };
   fx.sim.advance(60);
   await poll();

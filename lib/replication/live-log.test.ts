@@ -4,6 +4,7 @@ import { startSimulatorFixture, type SimulatorFixture } from "@/lib/proxmox/simu
 import { createTestDb } from "@/lib/testing/test-db";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { readLiveLog } from "./live-log";
+import { createClusterRow } from "@/lib/testing/cluster-row";
 
 let db: PrismaClient;
 let cleanup: () => Promise<void>;
@@ -12,7 +13,7 @@ let fx: SimulatorFixture;
 beforeEach(async () => {
   ({ db, cleanup } = createTestDb());
   fx = await startSimulatorFixture({ scenario: "demo", seed: 1, startTime: Date.UTC(2026, 10, 20) / 1000, speed: 0 });
-  await db.cluster.create({ data: { id: "demo", name: "demo", endpoints: "[]", authKind: "token", principal: fx.sim.credentials.tokenId, secretSealed: "-", trustKind: "fingerprint", trustValue: "[]" } });
+  await createClusterRow(db, "demo", fx.sim.credentials.tokenId);
 });
 afterEach(async () => {
   await fx.close();

@@ -6,6 +6,7 @@ import type { PrismaClient } from "@/prisma/generated/client";
 import { getJobDetail, getJobLagSeries, getRunLog } from "./job-queries";
 import { OVERVIEW_PAGE_SIZE, overviewFiltersSchema, parseOverviewFilters } from "./overview-filters";
 import { getClusterReplication, getGuestReplication, getReplicationOverview } from "./queries";
+import { createClusterRow } from "@/lib/testing/cluster-row";
 
 // Two simulated hours of the demo cluster (the first full syncs take about half an hour), polled every minute by the real poller, is shared by
 // every read below (reads never write).
@@ -19,9 +20,7 @@ const filters = (input: Record<string, unknown> = {}) => overviewFiltersSchema.p
 beforeAll(async () => {
   ({ db, cleanup } = createTestDb());
   fx = await startSimulatorFixture({ scenario: "demo", seed: 1, startTime: START, speed: 0 });
-  await db.cluster.create({
-    data: { id: "demo", name: "demo", endpoints: "[]", authKind: "token", principal: fx.sim.credentials.tokenId, secretSealed: "-", trustKind: "fingerprint", trustValue: "[]" },
-  });
+  await createClusterRow(db, "demo", fx.sim.credentials.tokenId);
   const client = fx.client();
   for (let i = 0; i < 120; i++) {
     fx.sim.advance(60);
@@ -76,7 +75,7 @@ describe("overview", () => {
   });
 
   it("pages through 5,000 jobs quickly", async () => {
-    await db.cluster.create({ data: { id: "big", name: "big", endpoints: "[]", authKind: "token", principal: "a@pve!b", secretSealed: "-", trustKind: "fingerprint", trustValue: "[]" } });
+    await createClusterRow(db, "big", "a@pve!b");
     const statuses = ["ok", "late", "failing", "stale"];
     await db.replicationJob.createMany({
       data: Array.from({ length: 5000 }, (_, i) => ({
