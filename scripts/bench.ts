@@ -14,7 +14,7 @@ const files = fs
 let failed = 0;
 for (const file of files) {
   console.log(`\n=== bench: ${file} ===`);
-  const result = spawnSync(process.execPath, [require.resolve("tsx/cli"), path.join(dir, file)], { stdio: "inherit" });
+  const result = spawnSync(process.execPath, [require.resolve("tsx/cli"), "--conditions=react-server", path.join(dir, file)], { stdio: "inherit" });
   if (result.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);
