@@ -54,7 +54,7 @@ export function JobFacts({ detail, canManage }: { detail: JobDetail; canManage: 
           <Fact label="Comment">{job.comment || <span className="text-muted-foreground">None</span>}</Fact>
         </dl>
         {job.error && (
-          <p className="border-status-fail/30 bg-status-fail/10 text-status-fail mt-4 rounded-md border p-3 font-mono text-xs break-words whitespace-pre-wrap">
+          <p data-testid="job-error" className="border-status-fail/30 bg-status-fail/10 text-status-fail mt-4 rounded-md border p-3 font-mono text-xs break-words whitespace-pre-wrap">
             {job.error}
           </p>
         )}
