@@ -28,10 +28,12 @@ export async function applySnapshot(db: PrismaClient, clusterId: string, snapsho
     const existing = new Map((await tx.replicationJob.findMany({ where: { clusterId } })).map((row) => [row.jobId, row]));
     const logs: LogToFetch[] = [];
     const samples: SampleRow[] = [];
+    const volatile: VolatileJobWrite[] = [];
     for (const job of snapshot.jobs) {
       const owner = guestNodes.get(job.guest) ?? job.source ?? null;
-      logs.push(...(await writeJob(tx, clusterId, job, owner, existing.get(job.id), snapshot, now, samples)));
+      logs.push(...(await writeJob(tx, clusterId, job, owner, existing.get(job.id), snapshot, now, samples, volatile)));
     }
+    await writeVolatile(tx, volatile, now);
     if (samples.length) await tx.lagSample.createMany({ data: samples });
     const seen = new Set(snapshot.jobs.map((j) => j.id));
     const gone = [...existing.values()].filter((row) => !seen.has(row.jobId) && row.goneAt === null).map((row) => row.id);
@@ -102,6 +104,7 @@ async function writeJob(
   snapshot: ClusterSnapshot,
   now: Date,
   samples: SampleRow[],
+  volatile: VolatileJobWrite[],
 ): Promise<LogToFetch[]> {
   const read = owner ? snapshot.nodeReplication.get(owner) : undefined;
   const ownerReadable = read?.ok === true;
@@ -125,7 +128,7 @@ async function writeJob(
     vmid: job.guest, jobnum: job.jobnum, source: job.source ?? owner, target: job.target, schedule: job.schedule ?? DEFAULT_SCHEDULE,
     rate: job.rate ?? null, comment: job.comment ?? null, disabled: Boolean(job.disable), removeJob: job.remove_job ?? null,
   };
-  const stateData = ownerReadable && state
+  const stateData: Partial<JobRow> = ownerReadable && state
     ? {
         lastSync: state.last_sync || null, lastTry: state.last_try || null, nextSync: state.next_sync, duration: state.duration ?? null,
         failCount: state.fail_count, error: state.error ?? null, pid: state.pid ?? null, stateNode: owner, stateReadAt: now, stateClusterTime: clusterTime,
@@ -142,9 +145,16 @@ async function writeJob(
     status: derived.status, statusMessage: derived.message, lagSeconds: derived.lagSeconds, lastSeenAt: now, goneAt: null, polledAt: clusterTime,
     ...(lastStored ? { sampleAt: lastStored.t, sampleLag: lastStored.lag } : {}),
   };
-  const saved = row
-    ? await tx.replicationJob.update({ where: { id: row.id }, data: { ...configData, ...stateData, ...derivedData } })
-    : await tx.replicationJob.create({ data: { clusterId, jobId: job.id, ...configData, ...stateData, ...derivedData } });
+  let saved: { id: string };
+  if (row && sameValues(row, configData) && sameValues(row, withoutReadStamp(stateData))) {
+    // Most cycles only move the clock: batch those rows into a few statements (writeVolatile).
+    volatile.push({ id: row.id, ...derivedData, stateReadAt: stateData.stateReadAt, stateClusterTime: stateData.stateClusterTime });
+    saved = row;
+  } else {
+    saved = row
+      ? await tx.replicationJob.update({ where: { id: row.id }, data: { ...configData, ...stateData, ...derivedData } })
+      : await tx.replicationJob.create({ data: { clusterId, jobId: job.id, ...configData, ...stateData, ...derivedData } });
+  }
 
   // The previous poll is stored only when it is the peak before a sync; its status is not kept, so "ok".
   for (const s of toStore) samples.push({ jobRowId: saved.id, at: s.t, lagSeconds: s.lag, status: s === sample ? derived.status : (row?.status ?? "ok") });
@@ -169,6 +179,63 @@ async function recordRuns(tx: Tx, jobRowId: string, events: RunEvent[], node: st
   }
   // Proxmox keeps one log per job, the latest run's: only that one can still be fetched.
   return logs.slice(-1);
+}
+
+type VolatileJobWrite = {
+  id: string;
+  status: string;
+  statusMessage: string;
+  lagSeconds: number | null;
+  polledAt: number;
+  sampleAt?: number;
+  sampleLag?: number | null;
+  stateReadAt?: Date | null;
+  stateClusterTime?: number | null;
+};
+
+const VOLATILE_CHUNK = 400;
+
+/**
+ * One UPDATE … FROM (VALUES …) per 400 jobs for rows whose Proxmox config and state did not
+ * change: on a large cluster nearly every row, every cycle. Dates are written in the driver
+ * adapter's own format so Prisma's comparisons on these columns keep working.
+ */
+async function writeVolatile(tx: Tx, rows: VolatileJobWrite[], now: Date) {
+  for (let i = 0; i < rows.length; i += VOLATILE_CHUNK) {
+    const chunk = rows.slice(i, i + VOLATILE_CHUNK);
+    const params: unknown[] = [];
+    const values = chunk.map((r) => {
+      params.push(r.id, r.status, r.statusMessage, r.lagSeconds, r.polledAt, r.sampleAt === undefined ? 0 : 1, r.sampleAt ?? null, r.sampleLag ?? null, r.stateReadAt ? sqliteDate(r.stateReadAt) : null, r.stateClusterTime ?? null);
+      return "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    });
+    await tx.$executeRawUnsafe(
+      `WITH v(id, status, message, lag, polled, hasSample, sampleAt, sampleLag, readAt, clusterTime) AS (VALUES ${values.join(", ")})
+       UPDATE "ReplicationJob" SET
+         "status" = v.status, "statusMessage" = v.message, "lagSeconds" = v.lag, "polledAt" = v.polled,
+         "sampleAt" = CASE WHEN v.hasSample = 1 THEN v.sampleAt ELSE "ReplicationJob"."sampleAt" END,
+         "sampleLag" = CASE WHEN v.hasSample = 1 THEN v.sampleLag ELSE "ReplicationJob"."sampleLag" END,
+         "stateReadAt" = COALESCE(v.readAt, "ReplicationJob"."stateReadAt"),
+         "stateClusterTime" = COALESCE(v.clusterTime, "ReplicationJob"."stateClusterTime"),
+         "lastSeenAt" = ?, "goneAt" = NULL
+       FROM v WHERE "ReplicationJob"."id" = v.id`,
+      ...params,
+      sqliteDate(now),
+    );
+  }
+}
+
+/** How @prisma/adapter-better-sqlite3 stores a DateTime (ISO 8601 with an explicit +00:00). */
+function sqliteDate(d: Date): string {
+  return d.toISOString().replace("Z", "+00:00");
+}
+
+function sameValues(row: JobRow, data: Partial<JobRow>): boolean {
+  return (Object.keys(data) as (keyof JobRow)[]).every((k) => row[k] === data[k]);
+}
+
+function withoutReadStamp(data: Partial<JobRow>): Partial<JobRow> {
+  const { stateReadAt: _readAt, stateClusterTime: _clusterTime, ...rest } = data;
+  return rest;
 }
 
 function configFromPve(job: PveJob): JobConfig {
