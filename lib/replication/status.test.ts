@@ -146,7 +146,9 @@ describe("deriveJobStatus precedence (properties)", () => {
           expect(state?.last_sync).toBeGreaterThan(0);
         }
         if (derived.status === "syncing") expect(state?.pid).toBeDefined();
-        if (derived.status === "failing") expect(derived.nextRetryAt).toBeGreaterThanOrEqual(state?.next_sync ?? 0);
+        // After schedule_now (last_try 0) the retry is due at once, whatever next_sync says.
+        if (derived.status === "failing" && state?.last_try === 0) expect(derived.nextRetryAt).toBe(given.now);
+        else if (derived.status === "failing") expect(derived.nextRetryAt).toBeGreaterThanOrEqual(state?.next_sync ?? 0);
         expect(derived.message.length).toBeGreaterThan(0);
       }),
     );
