@@ -6,6 +6,13 @@ test("first run: every page leads to setup, which creates the first admin and th
   await expect(page).toHaveURL(/\/setup$/);
   await expect(page.getByRole("heading", { name: "Welcome to pve-standby" })).toBeVisible();
 
+  // Another site's form cannot create the first admin of a fresh install.
+  const forged = await page.request.post("/api/setup", {
+    headers: { Origin: "https://evil.example", "Content-Type": "text/plain" },
+    data: JSON.stringify({ name: "Mallory", email: "mallory@example.com", password: "mallory-password" }),
+  });
+  expect(forged.status()).toBe(403);
+
   await page.getByLabel("Your name").fill(ADMIN.name);
   await page.getByLabel("Email").fill(ADMIN.email);
   await page.getByLabel("Password", { exact: true }).fill("short");

@@ -65,7 +65,7 @@ export function json(status: number, data: unknown): Response {
 // Session cookies are SameSite=Lax already; checking Origin as well closes the gap for
 // browsers or proxies that do not honour it. Requests without Origin (curl, scripts) carry
 // no ambient browser cookies unless the caller put them there on purpose.
-function isSameOrigin(request: Request): boolean {
+export function isSameOrigin(request: Request): boolean {
   const origin = request.headers.get("origin");
   if (!origin) return true;
   const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");

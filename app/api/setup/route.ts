@@ -6,9 +6,12 @@ import { createFirstAdmin } from "@/lib/auth/setup";
 import { setupSchema } from "@/lib/auth/user-schemas";
 import { UserError } from "@/lib/auth/users";
 import { getDb } from "@/lib/database";
-import { json } from "@/lib/http/guarded-route";
+import { isSameOrigin, json } from "@/lib/http/guarded-route";
 
 export async function POST(request: Request) {
+  // Unauthenticated by nature, so the origin check is all that stops another site's form from
+  // creating the first admin of a fresh install.
+  if (!isSameOrigin(request)) return json(403, { error: "Cross-site request refused." });
   const parsed = setupSchema.safeParse(await request.json().catch(() => undefined));
   if (!parsed.success) return json(400, { error: "Some fields are not valid.", fieldErrors: z.flattenError(parsed.error).fieldErrors });
   const db = getDb();
