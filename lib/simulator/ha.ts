@@ -1,7 +1,8 @@
 import { changedBytes } from "./change-rate";
 import type { ClusterModel } from "./cluster";
 import type { EventQueue, SimEvent } from "./events";
-import { haSid, migrateGuest, powerAction } from "./guest-ops";
+import { migrateGuest } from "./guest-migration";
+import { haSid, powerAction } from "./guest-power";
 import type { Guest } from "./model-types";
 import { startTask } from "./tasks";
 

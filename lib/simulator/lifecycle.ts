@@ -1,6 +1,6 @@
 import type { ClusterModel } from "./cluster";
 import type { EventQueue } from "./events";
-import { haSid } from "./guest-ops";
+import { haSid } from "./guest-power";
 import type { Guest } from "./model-types";
 import { startTask } from "./tasks";
 

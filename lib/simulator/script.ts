@@ -1,7 +1,8 @@
 import { z } from "zod";
 
 import { responseFaultSchema } from "./faults";
-import { migrateGuest, powerAction } from "./guest-ops";
+import { migrateGuest } from "./guest-migration";
+import { powerAction } from "./guest-power";
 import type { SimCore } from "./route-types";
 
 /**

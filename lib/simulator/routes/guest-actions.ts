@@ -1,7 +1,8 @@
 import type { ClusterModel } from "../cluster";
 import { pveDie } from "../errors";
-import { checkMigrateRequest, checkPowerRequest, guestWord, haSid, migrateGuest, powerAction, requireCfsQuorum } from "../guest-ops";
-import type { PowerAction } from "../guest-ops";
+import { checkMigrateRequest, migrateGuest } from "../guest-migration";
+import { checkPowerRequest, guestWord, haSid, powerAction, requireCfsQuorum } from "../guest-power";
+import type { PowerAction } from "../guest-power";
 import type { Guest, GuestType } from "../model-types";
 import type { RouteContext, RouteTable } from "../route-types";
 import { optNum, optStr, str } from "../route-types";

@@ -1,84 +1,17 @@
 import { changedBytes, zfsSize } from "./change-rate";
 import type { ClusterModel } from "./cluster";
 import { paramError, pveDie } from "./errors";
-import type { EventQueue } from "./events";
 import type { Guest, JobConfig, Task, Volume } from "./model-types";
-import { keyedRandom } from "./prng";
+import { guestWord, opsRandom, requireCfsQuorum, type OpsContext } from "./guest-power";
 import { planRun, type RunPlan } from "./replication-run";
 import { startTask } from "./tasks";
 import { formatLogTime } from "./time-format";
 
-// Guest power actions and migration as worker tasks: qemu-server src/PVE/API2/Qemu.pm
-// (vm_start, vm_stop, vm_shutdown, migrate_vm) + src/PVE/QemuMigrate.pm, pve-container
-// src/PVE/API2/LXC.pm + src/PVE/LXC/Migrate.pm, pve-guest-common AbstractMigrate.pm.
-
-export type OpsContext = { model: ClusterModel; events: EventQueue };
-export type PowerAction = "start" | "stop" | "shutdown";
+// Guest migration as a worker task: qemu-server src/PVE/API2/Qemu.pm (migrate_vm) +
+// src/PVE/QemuMigrate.pm, pve-container src/PVE/LXC/Migrate.pm, pve-guest-common
+// AbstractMigrate.pm. Power actions are in guest-power.ts.
 
 const GIB = 1024 ** 3;
-
-export const guestWord = (g: Guest) => (g.type === "qemu" ? "VM" : "CT");
-export const haSid = (g: Guest) => `${g.type === "lxc" ? "ct" : "vm"}:${g.vmid}`;
-
-/** `PVE::Cluster::check_cfs_quorum`. */
-export function requireCfsQuorum(model: ClusterModel): void {
-  if (!model.isQuorate()) pveDie("cluster not ready - no quorum?");
-}
-
-const rnd = (model: ClusterModel, ...keys: (string | number)[]) => keyedRandom(model.seed, "ops", ...keys);
-
-/**
- * qmstart/qmstop/qmshutdown, vzstart/vzstop/vzshutdown. Checks that Proxmox makes before it forks
- * throw (HTTP 500); checks inside the worker end the task with `TASK ERROR: ...`.
- * `onDone` runs when the task ends successfully (the HA LRM uses it).
- */
-export function powerAction(
-  ctx: OpsContext, guest: Guest, action: PowerAction, user: string, at: number, onDone?: (end: number) => void, onFail?: (error: string) => void,
-): Task {
-  const { model } = ctx;
-  const word = guestWord(guest);
-  const running = guest.status === "running";
-  checkPowerRequest(model, guest, action);
-  const prefix = guest.type === "qemu" ? "qm" : "vz";
-  const start = Math.floor(at);
-  let error: string | undefined;
-  if (guest.lock) error = `${word} ${guest.vmid} is locked (${guest.lock})`;
-  else if (action === "start" && running) error = `VM ${guest.vmid} already running`;
-  else if (action === "start") {
-    // Disks that are not on this node (no replica, not shared): activating the zvol fails.
-    const missing = guest.disks.find((d) => !model.storageConfig(d.volid.split(":")[0] as string)?.shared && !model.volume(guest.node, d.volid));
-    if (missing) error = `zfs error: cannot open '${model.storageConfig(missing.volid.split(":")[0] as string)?.pool ?? "rpool/data"}/${missing.volid.split(":")[1]}': dataset does not exist`;
-  }
-  const r = rnd(model, guest.vmid, action, start);
-  const duration = error ? 0.05 : action === "start" ? 0.8 + r * 1.2 : action === "stop" ? 0.4 + r * 0.8 : running ? 4 + r * 8 : 0.2;
-  const task = startTask(model, { node: guest.node, type: `${prefix}${action}`, id: String(guest.vmid), user, start, duration, lines: [], exitstatus: error ?? "OK" });
-  if (error && onFail) ctx.events.schedule(task.endtime, `${task.type} ${guest.vmid} failed`, () => onFail(error as string));
-  if (!error) {
-    ctx.events.schedule(task.endtime, `${task.type} ${guest.vmid}`, (end) => {
-      // The node died meanwhile: the worker died with it.
-      if (task.exitstatus !== "OK" || !model.node(guest.node)?.online) return;
-      if (action === "start") {
-        if (guest.status !== "running") {
-          guest.status = "running";
-          guest.startedAt = Math.floor(end);
-        }
-      } else guest.status = "stopped";
-      model.touch();
-      onDone?.(end);
-    });
-  }
-  return task;
-}
-
-/** The checks the API makes before it forks (also before the HA branch): LXC state, then quorum for start. */
-export function checkPowerRequest(model: ClusterModel, guest: Guest, action: PowerAction): void {
-  const running = guest.status === "running";
-  if (guest.type === "lxc") {
-    if (action === "start" && running) pveDie(`CT ${guest.vmid} already running`);
-    if (action !== "start" && !running) pveDie(`CT ${guest.vmid} not running`);
-  }
-  if (action === "start") requireCfsQuorum(model);
-}
 
 export type MigrateOptions = {
   target: string;
@@ -148,7 +81,7 @@ export function migrateGuest(ctx: OpsContext, guest: Guest, opts: MigrateOptions
   const running = guest.status === "running";
   const online = qemu && running;
   const restart = !qemu && running;
-  const bandwidth = Math.min(model.linkBandwidth, opts.bwlimit ? opts.bwlimit * 1024 : Infinity) * (0.9 + rnd(model, guest.vmid, start, "bw") * 0.1);
+  const bandwidth = Math.min(model.linkBandwidth, opts.bwlimit ? opts.bwlimit * 1024 : Infinity) * (0.9 + opsRandom(model, guest.vmid, start, "bw") * 0.1);
   const fmtDuration = (s: number) => {
     const sec = Math.round(s);
     return [Math.floor(sec / 3600), Math.floor((sec % 3600) / 60), sec % 60].map((n) => String(n).padStart(2, "0")).join(":");
@@ -173,7 +106,7 @@ export function migrateGuest(ctx: OpsContext, guest: Guest, opts: MigrateOptions
 
   if (!error) {
     if (restart) log(`shutdown CT ${guest.vmid}`, 0);
-    if (restart) t += 3 + rnd(model, guest.vmid, start, "shutdown") * 4;
+    if (restart) t += 3 + opsRandom(model, guest.vmid, start, "shutdown") * 4;
     log(`starting migration of ${word} ${guest.vmid} to node '${target.name}' (${target.ip})`);
     if (!target.online || model.isLinkCut(source, target.name) || model.networkFaults.has(`${source}->${target.name}`)) {
       t += 3;
@@ -239,7 +172,7 @@ export function migrateGuest(ctx: OpsContext, guest: Guest, opts: MigrateOptions
     }
     if (!error) for (const disk of guest.disks) log(`volume '${disk.volid}' is '${disk.volid}' on the target`);
     if (!error && online) {
-      log(`starting VM ${guest.vmid} on remote node '${target.name}'`, 1 + rnd(model, guest.vmid, start, "vmstart"));
+      log(`starting VM ${guest.vmid} on remote node '${target.name}'`, 1 + opsRandom(model, guest.vmid, start, "vmstart"));
       log("start remote tunnel", 0.3);
       log("ssh tunnel ver 1", 0.3);
       log("starting storage migration", 0.1);
@@ -264,7 +197,7 @@ export function migrateGuest(ctx: OpsContext, guest: Guest, opts: MigrateOptions
       log(`migration cachesize: ${humanBytes(Math.min(guest.maxmem / 8, GIB))}`);
       log("set migration parameters");
       log(`start migrate command to unix:/run/qemu-server/${guest.vmid}.migrate`);
-      const ram = Math.round(guest.maxmem * (0.35 + rnd(model, guest.vmid, start, "ram") * 0.3));
+      const ram = Math.round(guest.maxmem * (0.35 + opsRandom(model, guest.vmid, start, "ram") * 0.3));
       const seconds = ram / bandwidth;
       const steps = Math.max(1, Math.min(10, Math.floor(seconds)));
       const from = t;
@@ -273,7 +206,7 @@ export function migrateGuest(ctx: OpsContext, guest: Guest, opts: MigrateOptions
         const sent = (ram * i) / steps;
         lines.push({ t, msg: `${formatLogTime(t, tz)} migration active, transferred ${humanBytes(sent)} of ${humanBytes(guest.maxmem)} VM-state, ${humanBytes(bandwidth)}/s` });
       }
-      const downtime = 30 + Math.round(rnd(model, guest.vmid, start, "downtime") * 70);
+      const downtime = 30 + Math.round(opsRandom(model, guest.vmid, start, "downtime") * 70);
       log(`average migration speed: ${humanBytes(ram / Math.max(seconds, 0.001))}/s - downtime ${downtime} ms`, 0.2);
       log("migration status: completed");
       raw("all 'mirror' jobs are ready");
@@ -287,7 +220,7 @@ export function migrateGuest(ctx: OpsContext, guest: Guest, opts: MigrateOptions
     if (!error && restart) {
       log("start final cleanup", 0.2);
       log("start container on target node", 0.1);
-      t += 1 + rnd(model, guest.vmid, start, "ctstart");
+      t += 1 + opsRandom(model, guest.vmid, start, "ctstart");
     }
     if (!error) log(`migration finished successfully (duration ${fmtDuration(t + 1 - start)})`, 1);
   }
