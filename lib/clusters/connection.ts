@@ -7,7 +7,7 @@ import type { PveAuth, ProxmoxClient } from "@/lib/proxmox/client";
 import { testConnection } from "@/lib/proxmox/connection-test";
 import type { ConnectionReport } from "@/lib/proxmox/connection-test";
 import { describeCaCertificate, fetchCertificate } from "@/lib/proxmox/tls";
-import type { PveTrust } from "@/lib/proxmox/tls";
+import type { CertificateInfo, PveTrust } from "@/lib/proxmox/tls";
 import type { PveTransport } from "@/lib/proxmox/transport";
 import type { Cluster } from "@/prisma/generated/client";
 import { describeConnectionError, type ConnectionFailure } from "./connection-errors";
@@ -158,14 +158,7 @@ export function pinsAfterTest(trust: PveTrust, report: Pick<ConnectionReport, "n
   return { kind: "fingerprint", sha256: [...new Set(all)] };
 }
 
-export type ProbedCertificate = {
-  fingerprint256: string;
-  subject: string;
-  issuer: string;
-  subjectAltName?: string;
-  validFrom: string;
-  validTo: string;
-  selfSigned: boolean;
+export type ProbedCertificate = Pick<CertificateInfo, "fingerprint256" | "subject" | "issuer" | "subjectAltName" | "validFrom" | "validTo" | "selfSigned"> & {
   expired: boolean;
   trustedBySystem: boolean;
 };

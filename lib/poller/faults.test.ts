@@ -1,28 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startSimulatorFixture, type SimulatorFixture } from "@/lib/proxmox/simulator-fixture";
+import type { SimulatorFixture } from "@/lib/proxmox/simulator-fixture";
 import type { ResponseFaultSpec } from "@/lib/simulator/faults";
-import { createTestDb } from "@/lib/testing/test-db";
+import { startSimulatedCluster } from "@/lib/testing/simulated-cluster";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { runPollCycle } from "./run-cycle";
-import { createClusterRow } from "@/lib/testing/cluster-row";
 
 // Every fault the simulator can throw at a response, injected between healthy cycles over real
 // HTTPS: the poller records the problem on the cluster, never throws, and the stored history
 // (jobs' last values, runs, samples) is exactly what it was before the fault.
-const START = Date.UTC(2026, 10, 20, 0, 0, 0) / 1000;
 let db: PrismaClient;
 let cleanup: () => Promise<void>;
 let fx: SimulatorFixture;
 
-beforeEach(async () => {
-  ({ db, cleanup } = createTestDb());
-  fx = await startSimulatorFixture({ scenario: "demo", seed: 3, startTime: START, speed: 0 });
-  await createClusterRow(db, "demo", fx.sim.credentials.tokenId);
-});
-afterEach(async () => {
-  await fx.close();
-  await cleanup();
-});
+beforeEach(async () => ({ db, fx, cleanup } = await startSimulatedCluster({ seed: 3 })));
+afterEach(() => cleanup());
 
 const now = () => new Date(fx.sim.now() * 1000);
 const client = () => fx.client({ timeouts: { connectMs: 1000, requestMs: 1500 }, retries: { attempts: 0, baseDelayMs: 1 } });

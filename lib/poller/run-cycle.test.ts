@@ -1,25 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { closedPort, recordRequests, startSimulatorFixture, type SimulatorFixture } from "@/lib/proxmox/simulator-fixture";
+import { closedPort, recordRequests, type SimulatorFixture } from "@/lib/proxmox/simulator-fixture";
 import { createHttpsTransport } from "@/lib/proxmox/transport";
-import { createTestDb } from "@/lib/testing/test-db";
+import { startSimulatedCluster } from "@/lib/testing/simulated-cluster";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { runPollCycle } from "./run-cycle";
-import { createClusterRow } from "@/lib/testing/cluster-row";
 
-const START = Date.UTC(2026, 10, 20, 0, 0, 0) / 1000;
 let db: PrismaClient;
 let cleanup: () => Promise<void>;
 let fx: SimulatorFixture;
 
-beforeEach(async () => {
-  ({ db, cleanup } = createTestDb());
-  fx = await startSimulatorFixture({ scenario: "demo", seed: 1, startTime: START, speed: 0 });
-  await createClusterRow(db, "demo", fx.sim.credentials.tokenId);
-});
-afterEach(async () => {
-  await fx.close();
-  await cleanup();
-});
+beforeEach(async () => ({ db, fx, cleanup } = await startSimulatedCluster()));
+afterEach(() => cleanup());
 
 const simNow = () => new Date(fx.sim.now() * 1000);
 

@@ -1,24 +1,16 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { runPollCycle } from "@/lib/poller/run-cycle";
-import { startSimulatorFixture, type SimulatorFixture } from "@/lib/proxmox/simulator-fixture";
-import { createTestDb } from "@/lib/testing/test-db";
+import type { SimulatorFixture } from "@/lib/proxmox/simulator-fixture";
+import { startSimulatedCluster } from "@/lib/testing/simulated-cluster";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { readLiveLog } from "./live-log";
-import { createClusterRow } from "@/lib/testing/cluster-row";
 
 let db: PrismaClient;
 let cleanup: () => Promise<void>;
 let fx: SimulatorFixture;
 
-beforeEach(async () => {
-  ({ db, cleanup } = createTestDb());
-  fx = await startSimulatorFixture({ scenario: "demo", seed: 1, startTime: Date.UTC(2026, 10, 20) / 1000, speed: 0 });
-  await createClusterRow(db, "demo", fx.sim.credentials.tokenId);
-});
-afterEach(async () => {
-  await fx.close();
-  await cleanup();
-});
+beforeEach(async () => ({ db, fx, cleanup } = await startSimulatedCluster()));
+afterEach(() => cleanup());
 
 it("reads the log of the sync in flight from its node, and nothing when no sync runs", async () => {
   const deps = { db, clientFor: () => fx.client() };
