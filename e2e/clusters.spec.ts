@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test, type Locator } from "@playwright/test";
-import { startSimulatorFixture, type SimulatorFixture } from "../lib/proxmox/simulator-fixture";
+import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
 import { startServers, type RunningServers } from "../lib/simulator/server";
 import { ADMIN, signInAs } from "./fixtures/accounts";
 

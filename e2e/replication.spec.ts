@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { startSimulatorFixture, type SimulatorFixture } from "../lib/proxmox/simulator-fixture";
+import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
 import { ADMIN, signInAs } from "./fixtures/accounts";
 
 // The replication pages against the demo simulator, added as a cluster through the app's own

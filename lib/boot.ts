@@ -2,12 +2,11 @@ import path from "node:path";
 import { ensureDemoAccounts } from "@/lib/auth/setup";
 import { applyMigrations } from "@/lib/db/migrate";
 import { buildClientForCluster } from "@/lib/clusters/connection";
-import { getDb } from "@/lib/database";
+import { getDb } from "@/lib/db/app-db";
 import { getEnv } from "@/lib/env";
-import { getServerSecrets } from "@/lib/boot-state";
 import { logger } from "@/lib/logger";
 import { startAppPoller } from "@/lib/poller/app-poller";
-import { assertDataDirWritable } from "@/lib/server-secrets";
+import { assertDataDirWritable, getServerSecrets } from "@/lib/server-secrets";
 
 /**
  * Runs once per server start (instrumentation.ts): validate configuration, make sure the data

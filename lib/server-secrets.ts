@@ -2,9 +2,17 @@ import "server-only";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type { Env } from "@/lib/env";
+import { getEnv, type Env } from "@/lib/env";
 
 export type ServerSecrets = { authSecret: string; encryptionKey: Buffer; generated: string[] };
+
+const globalForSecrets = globalThis as unknown as { pveStandbySecrets?: ServerSecrets };
+
+/** The session secret and credential key, loaded (or generated) once per process. */
+export function getServerSecrets(): ServerSecrets {
+  globalForSecrets.pveStandbySecrets ??= loadServerSecrets(getEnv());
+  return globalForSecrets.pveStandbySecrets;
+}
 
 /**
  * Secrets from the environment, or generated once into DATA_DIR/secrets (mode 0600).

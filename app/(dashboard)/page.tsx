@@ -2,7 +2,7 @@ import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import { PageHeader } from "@/components/page-header";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
-import { getDb } from "@/lib/database";
+import { getDb } from "@/lib/db/app-db";
 import { replicationOverviewQuery } from "@/lib/query/replication";
 import { getServerQueryClient } from "@/lib/query/server-query-client";
 import { parseOverviewFilters } from "@/lib/replication/overview-filters";

@@ -4,7 +4,7 @@ import { getServerSession } from "next-auth";
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { recordAudit } from "@/lib/audit/record-audit";
-import { getDb } from "@/lib/database";
+import { getDb } from "@/lib/db/app-db";
 import { getEnv } from "@/lib/env";
 import { clientAddress } from "@/lib/http/client-address";
 import { getAuthOptions } from "./options";

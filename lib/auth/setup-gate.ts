@@ -1,6 +1,6 @@
 import "server-only";
 import { redirect } from "next/navigation";
-import { getDb } from "@/lib/database";
+import { getDb } from "@/lib/db/app-db";
 import { countUsers } from "./users";
 
 /** While no account exists, every page leads to /setup (production never seeds accounts). */

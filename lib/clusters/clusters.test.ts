@@ -4,7 +4,7 @@ import { UserError } from "@/lib/auth/users";
 import { openSecret } from "@/lib/crypto/secret-box";
 import { getVersion } from "@/lib/proxmox/cluster";
 import { testConnection } from "@/lib/proxmox/connection-test";
-import { startSimulatorFixture, type SimulatorFixture } from "@/lib/proxmox/simulator-fixture";
+import { startSimulatorFixture, type SimulatorFixture } from "@/lib/testing/simulator-fixture";
 import { createTestDb } from "@/lib/testing/test-db";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { addCluster, deleteCluster, setClusterEnabled, updateCluster } from "./clusters";

@@ -5,7 +5,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { can, type Permission } from "@/lib/auth/permissions";
 import { getSessionUser, requestAddress } from "@/lib/auth/session";
 import { UserError, type SessionUser } from "@/lib/auth/users";
-import { getDb } from "@/lib/database";
+import { getDb } from "@/lib/db/app-db";
 import { getEnv } from "@/lib/env";
 import type { PrismaClient } from "@/prisma/generated/client";
 

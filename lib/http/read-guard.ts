@@ -3,7 +3,7 @@ import type { Permission } from "@/lib/auth/permissions";
 import { can } from "@/lib/auth/permissions";
 import { getSessionUser } from "@/lib/auth/session";
 import type { SessionUser } from "@/lib/auth/users";
-import { getDb } from "@/lib/database";
+import { getDb } from "@/lib/db/app-db";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { json } from "./guarded-route";
 

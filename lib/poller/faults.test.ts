@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { SimulatorFixture } from "@/lib/proxmox/simulator-fixture";
+import type { SimulatorFixture } from "@/lib/testing/simulator-fixture";
 import type { ResponseFaultSpec } from "@/lib/simulator/faults";
 import { startSimulatedCluster } from "@/lib/testing/simulated-cluster";
 import type { PrismaClient } from "@/prisma/generated/client";

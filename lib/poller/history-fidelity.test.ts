@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ABORTED_RUN_ERROR } from "@/lib/replication/runs";
 import { createFetchTransport } from "@/lib/proxmox/fetch-transport";
-import { startSimulatorFixture, type SimulatorFixture } from "@/lib/proxmox/simulator-fixture";
+import { SIM_START, startSimulatorFixture, type SimulatorFixture } from "@/lib/testing/simulator-fixture";
 import type { PerformedRun } from "@/lib/simulator/model-types";
 import { createTestDb } from "@/lib/testing/test-db";
 import type { PrismaClient } from "@/prisma/generated/client";
@@ -11,9 +11,8 @@ import { createClusterRow } from "@/lib/testing/cluster-row";
 // A simulated day polled every minute, with one node down for an hour, compared run by run with
 // what the simulator's scheduler really did. The client talks to the simulator in-process here
 // (1,440 cycles over TLS would make this the slowest test by far); run-cycle.test.ts covers HTTPS.
-const START = Date.UTC(2026, 10, 20, 0, 0, 0) / 1000;
 const DAY = 86_400;
-const OUTAGE = { node: "pve2", from: START + 10 * 3600, to: START + 11 * 3600 };
+const OUTAGE = { node: "pve2", from: SIM_START + 10 * 3600, to: SIM_START + 11 * 3600 };
 
 let db: PrismaClient;
 let cleanup: () => Promise<void>;
@@ -24,11 +23,11 @@ let lastPoll = 0;
 
 beforeAll(async () => {
   ({ db, cleanup } = createTestDb());
-  fx = await startSimulatorFixture({ scenario: "demo", seed: 7, startTime: START, speed: 0 });
+  fx = await startSimulatorFixture({ scenario: "demo", seed: 7, startTime: SIM_START, speed: 0 });
   await createClusterRow(db, "demo", fx.sim.credentials.tokenId);
   const client = fx.client({ transport: createFetchTransport(fx.sim.fetch("pve1")) });
   const now = () => new Date(fx.sim.now() * 1000);
-  for (let t = START + 60; t <= START + DAY; t += 60) {
+  for (let t = SIM_START + 60; t <= SIM_START + DAY; t += 60) {
     fx.sim.advance(60);
     if (t === OUTAGE.from) fx.sim.model.setNodeOnline(OUTAGE.node, false, fx.sim.now());
     if (t === OUTAGE.to) fx.sim.model.setNodeOnline(OUTAGE.node, true, fx.sim.now());

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { closedPort, recordRequests, type SimulatorFixture } from "@/lib/proxmox/simulator-fixture";
+import { closedPort, recordRequests, type SimulatorFixture } from "@/lib/testing/simulator-fixture";
 import { createHttpsTransport } from "@/lib/proxmox/transport";
 import { startSimulatedCluster } from "@/lib/testing/simulated-cluster";
 import type { PrismaClient } from "@/prisma/generated/client";

@@ -6,8 +6,8 @@ import { testConnection } from "./connection-test";
 import { PveCertificateMismatchError, PveTimeoutError, PveUnreachableError } from "./errors";
 import { getNodes } from "./nodes";
 import { getNodeReplicationStatus, listReplicationJobs, scheduleReplicationNow } from "./replication";
-import { closedPort, recordRequests, startBlackhole, startSilentTlsPeer, startSimulatorFixture } from "./simulator-fixture";
-import type { SimulatorFixture } from "./simulator-fixture";
+import { closedPort, recordRequests, startBlackhole, startSilentTlsPeer, startSimulatorFixture } from "@/lib/testing/simulator-fixture";
+import type { SimulatorFixture } from "@/lib/testing/simulator-fixture";
 import { fetchCertificate } from "./tls";
 import { createHttpsTransport } from "./transport";
 

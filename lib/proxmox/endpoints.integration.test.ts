@@ -5,8 +5,8 @@ import { getGuestStatus } from "./guests";
 import { getHaStatus, listHaResources } from "./ha";
 import { getNodeStorage, getNodeTime, getStorageConfig, getStorageContent } from "./nodes";
 import { getNodeReplicationStatus, getReplicationJobStatus, getReplicationLog, listReplicationJobs } from "./replication";
-import { startSimulatorFixture } from "./simulator-fixture";
-import type { SimulatorFixture } from "./simulator-fixture";
+import { startSimulatorFixture } from "@/lib/testing/simulator-fixture";
+import type { SimulatorFixture } from "@/lib/testing/simulator-fixture";
 import { getTaskLog, getTaskStatus, listNodeTasks } from "./tasks";
 
 // Every typed read parses what the simulator (validated against Proxmox's schema) answers.

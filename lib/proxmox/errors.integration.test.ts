@@ -19,8 +19,8 @@ import {
   listReplicationJobs,
   updateReplicationJob,
 } from "./replication";
-import { recordRequests, startSimulatorFixture } from "./simulator-fixture";
-import type { SimulatorFixture } from "./simulator-fixture";
+import { recordRequests, startSimulatorFixture } from "@/lib/testing/simulator-fixture";
+import type { SimulatorFixture } from "@/lib/testing/simulator-fixture";
 import { createHttpsTransport } from "./transport";
 
 let fx: SimulatorFixture;

@@ -1,7 +1,7 @@
 import "server-only";
-import { getServerSecrets } from "@/lib/boot-state";
+import { getServerSecrets } from "@/lib/server-secrets";
 import { buildClientForCluster } from "@/lib/clusters/connection";
-import { getDb } from "@/lib/database";
+import { getDb } from "@/lib/db/app-db";
 import type { PrismaClient } from "@/prisma/generated/client";
 import type { JobActionDeps } from "./job-actions";
 

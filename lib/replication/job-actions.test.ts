@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UserError } from "@/lib/auth/users";
 import { runPollCycle } from "@/lib/poller/run-cycle";
 import { getReplicationJob } from "@/lib/proxmox/replication";
-import { startSimulatorFixture, type SimulatorFixture } from "@/lib/proxmox/simulator-fixture";
+import { SIM_START, startSimulatorFixture, type SimulatorFixture } from "@/lib/testing/simulator-fixture";
 import { createTestDb } from "@/lib/testing/test-db";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { createJob, deleteJob, runJobNow, setJobRpo, updateJob, type JobActionDeps } from "./job-actions";
@@ -10,7 +10,6 @@ import { getJobOptions } from "./job-options";
 import { createClusterRow } from "@/lib/testing/cluster-row";
 
 // Job changes against the simulator over HTTPS: Proxmox's rules decide, our rows follow.
-const START = Date.UTC(2026, 10, 20, 0, 0, 0) / 1000;
 let db: PrismaClient;
 let cleanup: () => Promise<void>;
 let fx: SimulatorFixture;
@@ -20,7 +19,7 @@ const poll = () => runPollCycle("demo", { db, client: fx.client(), now: simNow }
 
 beforeAll(async () => {
   ({ db, cleanup } = createTestDb());
-  fx = await startSimulatorFixture({ scenario: "demo", seed: 1, startTime: START, speed: 0 });
+  fx = await startSimulatorFixture({ scenario: "demo", seed: 1, startTime: SIM_START, speed: 0 });
   await createClusterRow(db, "demo", fx.sim.credentials.tokenId);
   deps = { db, clientFor: () => fx.client() };
   fx.sim.advance(60);

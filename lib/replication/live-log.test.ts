@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { runPollCycle } from "@/lib/poller/run-cycle";
-import type { SimulatorFixture } from "@/lib/proxmox/simulator-fixture";
+import type { SimulatorFixture } from "@/lib/testing/simulator-fixture";
 import { startSimulatedCluster } from "@/lib/testing/simulated-cluster";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { readLiveLog } from "./live-log";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runPollCycle } from "@/lib/poller/run-cycle";
-import { startSimulatorFixture, type SimulatorFixture } from "@/lib/proxmox/simulator-fixture";
+import { SIM_START, startSimulatorFixture, type SimulatorFixture } from "@/lib/testing/simulator-fixture";
 import { createTestDb } from "@/lib/testing/test-db";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { getJobDetail, getJobLagSeries, getRunLog } from "./job-queries";
@@ -10,7 +10,6 @@ import { createClusterRow } from "@/lib/testing/cluster-row";
 
 // Two simulated hours of the demo cluster (the first full syncs take about half an hour), polled every minute by the real poller, is shared by
 // every read below (reads never write).
-const START = Date.UTC(2026, 10, 20, 0, 0, 0) / 1000;
 let db: PrismaClient;
 let cleanup: () => Promise<void>;
 let fx: SimulatorFixture;
@@ -19,7 +18,7 @@ const filters = (input: Record<string, unknown> = {}) => overviewFiltersSchema.p
 
 beforeAll(async () => {
   ({ db, cleanup } = createTestDb());
-  fx = await startSimulatorFixture({ scenario: "demo", seed: 1, startTime: START, speed: 0 });
+  fx = await startSimulatorFixture({ scenario: "demo", seed: 1, startTime: SIM_START, speed: 0 });
   await createClusterRow(db, "demo", fx.sim.credentials.tokenId);
   const client = fx.client();
   for (let i = 0; i < 120; i++) {
@@ -80,7 +79,7 @@ describe("overview", () => {
     await db.replicationJob.createMany({
       data: Array.from({ length: 5000 }, (_, i) => ({
         clusterId: "big", jobId: `${1000 + i}-0`, vmid: 1000 + i, jobnum: 0, target: "pve2", schedule: i % 2 ? "*/15" : "*/5",
-        status: statuses[i % 4] as string, lastSync: START - i, failCount: i % 4 === 2 ? 1 : 0,
+        status: statuses[i % 4] as string, lastSync: SIM_START - i, failCount: i % 4 === 2 ? 1 : 0,
       })),
     });
     try {
@@ -151,7 +150,7 @@ describe("job", () => {
 
   it("uses rollups where raw samples are gone", async () => {
     const row = await db.replicationJob.findFirstOrThrow({ where: { jobId: "100-0", clusterId: "demo" } });
-    const base = Math.floor((START - 20 * 86_400) / 300) * 300;
+    const base = Math.floor((SIM_START - 20 * 86_400) / 300) * 300;
     await db.lagRollup.createMany({
       data: Array.from({ length: 12 }, (_, i) => ({ jobRowId: row.id, bucketSeconds: 300, bucketStart: base + i * 300, minLag: 30, maxLag: i === 5 ? 900 : 290, avgLag: 150, count: 5, coveredSeconds: 300, overRpoSeconds: i === 5 ? 300 : 0 })),
     });

@@ -1,11 +1,8 @@
-import { startSimulatorFixture, type SimulatorFixture } from "@/lib/proxmox/simulator-fixture";
+import { SIM_START, startSimulatorFixture, type SimulatorFixture } from "@/lib/testing/simulator-fixture";
 import type { SimulatorOptions } from "@/lib/simulator/simulator";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { createClusterRow } from "./cluster-row";
 import { createTestDb } from "./test-db";
-
-/** Midnight 2026-11-20 UTC: a fixed simulator start so runs fall on the same ticks every time. */
-export const SIM_START = Date.UTC(2026, 10, 20, 0, 0, 0) / 1000;
 
 /**
  * The demo simulator on HTTPS with its clock frozen (only `sim.advance` moves it), a fresh

@@ -4,7 +4,7 @@ import path from "node:path";
 import { EnvError, parseEnv, type Env } from "../../lib/env";
 
 const ROOT = path.resolve(__dirname, "../..");
-const SOURCE_DIRS = ["app", "components", "lib", "prisma/schema.prisma", "proxy.ts", "instrumentation.ts", "next.config.ts", "package.json"];
+const SOURCE_DIRS = ["app", "components", "lib", "prisma/schema.prisma", "proxy.ts", "instrumentation.ts", "next.config.js", "package.json"];
 
 /** Validated configuration, or a readable message and exit code 1 (no stack trace for a typo). */
 export function loadEnvOrExit(overrides: Record<string, string> = {}): Env {

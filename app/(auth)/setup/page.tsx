@@ -1,7 +1,7 @@
 import { notFound } from "next/navigation";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { countUsers } from "@/lib/auth/users";
-import { getDb } from "@/lib/database";
+import { getDb } from "@/lib/db/app-db";
 import { SetupForm } from "./setup-form";
 
 export const metadata = { title: "First-run setup" };

@@ -5,7 +5,7 @@ import { PageHeader } from "@/components/page-header";
 import { Button } from "@/components/ui/button";
 import { type AuditFilter, auditFilterSchema, listAuditEvents } from "@/lib/audit/queries";
 import { requirePagePermission } from "@/lib/auth/session";
-import { getDb } from "@/lib/database";
+import { getDb } from "@/lib/db/app-db";
 import { AuditFilters } from "./audit-filters";
 import { AuditTable } from "./audit-table";
 

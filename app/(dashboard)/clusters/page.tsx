@@ -2,7 +2,7 @@ import { PageHeader } from "@/components/page-header";
 import { can } from "@/lib/auth/permissions";
 import { requireUser } from "@/lib/auth/session";
 import { listClustersForUi } from "@/lib/clusters/queries";
-import { getDb } from "@/lib/database";
+import { getDb } from "@/lib/db/app-db";
 import { AddClusterButton } from "./add-cluster-button";
 import { ClusterList } from "./cluster-list";
 

@@ -1,10 +1,10 @@
 // GET /api/clusters – the clusters list for any signed-in user; POST – test, then add a cluster (cluster.manage)
 import { getSessionUser } from "@/lib/auth/session";
-import { getServerSecrets } from "@/lib/boot-state";
+import { getServerSecrets } from "@/lib/server-secrets";
 import { addCluster, auditShape } from "@/lib/clusters/clusters";
 import { listClustersForUi } from "@/lib/clusters/queries";
 import { createClusterSchema } from "@/lib/clusters/schemas";
-import { getDb } from "@/lib/database";
+import { getDb } from "@/lib/db/app-db";
 import { guardedRoute, json } from "@/lib/http/guarded-route";
 import { triggerPoll } from "@/lib/poller/app-poller";
 

@@ -1,5 +1,5 @@
 // GET /api/health – liveness and database status for load balancers; no auth, no secrets.
-import { getDb } from "@/lib/database";
+import { getDb } from "@/lib/db/app-db";
 import packageJson from "@/package.json";
 
 export const dynamic = "force-dynamic";

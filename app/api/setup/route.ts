@@ -5,7 +5,7 @@ import { requestAddress } from "@/lib/auth/session";
 import { createFirstAdmin } from "@/lib/auth/setup";
 import { setupSchema } from "@/lib/auth/user-schemas";
 import { UserError } from "@/lib/auth/users";
-import { getDb } from "@/lib/database";
+import { getDb } from "@/lib/db/app-db";
 import { isSameOrigin, json } from "@/lib/http/guarded-route";
 
 export async function POST(request: Request) {

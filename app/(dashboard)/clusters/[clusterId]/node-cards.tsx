@@ -1,7 +1,7 @@
 import { StatusBadge } from "@/components/status-badge";
 import { LocalTime } from "@/components/local-time";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import { formatBytes } from "@/lib/replication/format-time";
+import { formatBytes } from "@/lib/replication/format-bytes";
 import type { ClusterReplication } from "@/lib/replication/queries";
 import { cn } from "@/lib/utils";
 

@@ -1,7 +1,7 @@
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import { notFound } from "next/navigation";
 import { requirePagePermission } from "@/lib/auth/session";
-import { getDb } from "@/lib/database";
+import { getDb } from "@/lib/db/app-db";
 import { clusterReplicationQuery } from "@/lib/query/replication";
 import { getServerQueryClient } from "@/lib/query/server-query-client";
 import { getClusterReplication } from "@/lib/replication/queries";

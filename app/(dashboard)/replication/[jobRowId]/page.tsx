@@ -2,7 +2,7 @@ import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import { notFound } from "next/navigation";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
-import { getDb } from "@/lib/database";
+import { getDb } from "@/lib/db/app-db";
 import { jobDetailQuery } from "@/lib/query/replication";
 import { getServerQueryClient } from "@/lib/query/server-query-client";
 import { getJobDetail } from "@/lib/replication/job-queries";

@@ -6,7 +6,8 @@ import { Button } from "@/components/ui/button";
 import { LocalTime } from "@/components/local-time";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { formatBytes, formatSeconds } from "@/lib/replication/format-time";
+import { formatBytes } from "@/lib/replication/format-bytes";
+import { formatSeconds } from "@/lib/replication/format-time";
 import type { JobDetail } from "@/lib/replication/job-queries";
 import { RunLogDialog } from "./run-log-dialog";
 

@@ -1,7 +1,7 @@
 import { PageHeader } from "@/components/page-header";
 import { requirePagePermission } from "@/lib/auth/session";
 import { listUsers } from "@/lib/auth/users";
-import { getDb } from "@/lib/database";
+import { getDb } from "@/lib/db/app-db";
 import { CreateUserDialog } from "./create-user-dialog";
 import { UsersTable } from "./users-table";
 

@@ -1,5 +1,5 @@
 // PATCH /api/clusters/:clusterId – edit (connection changes are tested first); DELETE – remove, keeping or deleting history
-import { getServerSecrets } from "@/lib/boot-state";
+import { getServerSecrets } from "@/lib/server-secrets";
 import { auditShape, deleteCluster, updateCluster } from "@/lib/clusters/clusters";
 import { deleteClusterSchema, updateClusterSchema } from "@/lib/clusters/schemas";
 import { guardedRoute } from "@/lib/http/guarded-route";

@@ -1,5 +1,5 @@
 // POST /api/clusters/test – run the connection test on the wizard's settings (stored secret and trust when editing)
-import { getServerSecrets } from "@/lib/boot-state";
+import { getServerSecrets } from "@/lib/server-secrets";
 import { getCluster } from "@/lib/clusters/clusters";
 import { resolveConnectionSpec, runConnectionTest } from "@/lib/clusters/connection";
 import { formatEndpoint, testClusterSchema } from "@/lib/clusters/schemas";

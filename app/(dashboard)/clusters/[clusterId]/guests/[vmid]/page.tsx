@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
-import { getDb } from "@/lib/database";
+import { getDb } from "@/lib/db/app-db";
 import { guestReplicationQuery } from "@/lib/query/replication";
 import { getServerQueryClient } from "@/lib/query/server-query-client";
 import { getGuestReplication } from "@/lib/replication/queries";

@@ -13,9 +13,13 @@ import type { RunningServers } from "@/lib/simulator/server";
 import { createSimulator } from "@/lib/simulator/simulator";
 import type { Simulator, SimulatorOptions } from "@/lib/simulator/simulator";
 
-import { createProxmoxClient } from "./client";
-import type { ProxmoxClient, ProxmoxClientOptions } from "./client";
-import type { PveTransport, TransportRequest } from "./transport";
+import { createProxmoxClient } from "@/lib/proxmox/client";
+import type { ProxmoxClient, ProxmoxClientOptions } from "@/lib/proxmox/client";
+import type { PveTransport, TransportRequest } from "@/lib/proxmox/transport";
+
+
+/** Midnight 2026-11-20 UTC: a fixed simulator start so runs fall on the same ticks every time. */
+export const SIM_START = Date.UTC(2026, 10, 20, 0, 0, 0) / 1000;
 
 /**
  * Test-only: the real simulator behind its per-node HTTPS listeners (self-signed cluster CA,

@@ -1,4 +1,4 @@
-import type { NextConfig } from "next";
+// @ts-check
 
 // Security headers for every response. The CSP allows inline scripts because Next's App Router
 // streams inline bootstrap scripts; everything else is same-origin only.
@@ -16,7 +16,8 @@ const csp = [
   "object-src 'none'",
 ].join("; ");
 
-const nextConfig: NextConfig = {
+/** @type {import("next").NextConfig} */
+const nextConfig = {
   poweredByHeader: false,
   // forbidden() renders app/forbidden.tsx with a 403 when a signed-in user lacks a permission.
   experimental: { authInterrupts: true },
@@ -40,4 +41,4 @@ const nextConfig: NextConfig = {
   },
 };
 
-export default nextConfig;
+module.exports = nextConfig;
