@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { headers } from "next/headers";
 import { DemoBanner } from "@/components/demo-banner";
 import { getEnv } from "@/lib/env";
 import { Providers } from "./providers";
@@ -13,12 +14,14 @@ export const dynamic = "force-dynamic";
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const { DEMO_MODE } = getEnv();
+  // Set by proxy.ts for this response's Content-Security-Policy.
+  const nonce = (await headers()).get("x-nonce") ?? undefined;
   return (
     <html lang="en" suppressHydrationWarning>
       <body className="bg-background text-foreground min-h-dvh antialiased">
-        <Providers>
+        <Providers nonce={nonce}>
           {DEMO_MODE && <DemoBanner />}
           {children}
         </Providers>

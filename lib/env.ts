@@ -19,13 +19,19 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9+/]{43}=$/, "must be 32 bytes in base64 (openssl rand -base64 32)")
     .optional(),
+  // Absolute lifetime of a sign-in, from the moment of sign-in; refreshing never extends it.
   SESSION_MAX_AGE_HOURS: positiveInt(12),
+  // A session nobody used (page load, action, window focus) for this long ends.
+  SESSION_IDLE_MINUTES: positiveInt(60),
   DEMO_MODE: flag.default(false),
   DEMO_PASSWORD: z.string().min(1).default("demo"),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(5),
   LOGIN_MAX_FAILURES_PER_ADDRESS: positiveInt(20),
   LOGIN_LOCKOUT_MINUTES: positiveInt(15),
   TRUST_PROXY: flag.default(false),
+  // How many reverse proxies stand in front of the app (each appends to X-Forwarded-For);
+  // only read when TRUST_PROXY=1. The client is the address this many hops from the right.
+  TRUST_PROXY_HOPS: z.coerce.number({ message: "must be a number of proxies" }).int().min(1).max(10).default(1),
   POLLER_ENABLED: flag.default(true),
   POLL_INTERVAL_SECONDS: z.coerce.number({ message: "must be a number of seconds" }).int().min(1).max(3600).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -51,6 +57,14 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     databaseFile: path.join(dataDir, "pve-standby.db"),
     appUrl: (env.APP_URL ?? `http://${env.HOST === "0.0.0.0" ? "127.0.0.1" : env.HOST}:${env.PORT}`).replace(/\/$/, ""),
   };
+}
+
+const LOOPBACK_NAMES = new Set(["127.0.0.1", "::1", "[::1]", "localhost"]);
+
+/** True for names and addresses that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase();
+  return LOOPBACK_NAMES.has(h) || /^127(\.\d{1,3}){3}$/.test(h) || h.endsWith(".localhost");
 }
 
 let cached: Env | undefined;

@@ -3,7 +3,8 @@ import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "@/lib/db/app-db";
-import { getEnv } from "@/lib/env";
+import { getEnv, type Env } from "@/lib/env";
+import type { LoginLimits } from "./rate-limit";
 import { getServerSecrets } from "@/lib/server-secrets";
 import { formatRetryMessage, INVALID_CREDENTIALS_MESSAGE } from "./messages";
 import type { Role } from "./permissions";
@@ -29,6 +30,10 @@ declare module "next-auth/jwt" {
   }
 }
 
+export function loginLimits(env: Env): LoginLimits {
+  return { perAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT, perAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS, windowMinutes: env.LOGIN_LOCKOUT_MINUTES };
+}
+
 let cached: AuthOptions | undefined;
 
 export function getAuthOptions(): AuthOptions {
@@ -46,11 +51,11 @@ export function getAuthOptions(): AuthOptions {
         async authorize(credentials, req) {
           const parsed = credentialsSchema.safeParse(credentials);
           if (!parsed.success) throw new Error(INVALID_CREDENTIALS_MESSAGE);
-          const ip = clientAddress((name) => headerValue(req?.headers, name), env.TRUST_PROXY);
+          const ip = clientAddress((name) => headerValue(req?.headers, name), { trustProxy: env.TRUST_PROXY, hops: env.TRUST_PROXY_HOPS });
           const result = await authenticate(
             getDb(),
             { ...parsed.data, ip },
-            { perAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT, perAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS, windowMinutes: env.LOGIN_LOCKOUT_MINUTES },
+            loginLimits(env),
             new Date(),
           );
           // next-auth v4 hands a thrown message to the sign-in form as `error`.

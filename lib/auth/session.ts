@@ -25,7 +25,8 @@ export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
 
 export async function requestAddress(): Promise<string> {
   const h = await headers();
-  return clientAddress((n) => h.get(n), getEnv().TRUST_PROXY);
+  const env = getEnv();
+  return clientAddress((n) => h.get(n), { trustProxy: env.TRUST_PROXY, hops: env.TRUST_PROXY_HOPS });
 }
 
 /** For pages: a signed-in user, or a redirect to sign-in (or to the forced password change). */

@@ -1,24 +1,39 @@
 import type { PrismaClient } from "@/prisma/generated/client";
+import { formatRetryMessage } from "./messages";
 import { hashPassword } from "./password";
+import { type LoginLimits, reserveAttempt } from "./rate-limit";
 import type { Role } from "./permissions";
 import { UserError } from "./users";
 import type { z } from "zod";
 import type { setupSchema } from "./user-schemas";
 
 /**
- * Creates the first admin while no account exists. The count and the insert share one
- * transaction, so two browsers racing through /setup cannot both become admin.
+ * Creates the first admin while no account exists. Whether setup is still open is checked
+ * before the (deliberately expensive) hash and before an attempt is counted, so a finished
+ * install spends nothing on it; the count and the insert then share one transaction, so two
+ * browsers racing through /setup cannot both become admin. Attempts are limited per address.
  */
-export async function createFirstAdmin(db: PrismaClient, input: z.infer<typeof setupSchema>) {
+export async function createFirstAdmin(
+  db: PrismaClient,
+  input: z.infer<typeof setupSchema>,
+  limit?: { ip: string; limits: LoginLimits; now: Date },
+) {
+  if ((await db.user.count()) > 0) throw new UserError(SETUP_DONE_MESSAGE);
+  if (limit) {
+    const gate = await reserveAttempt(db, { account: null, ip: limit.ip }, limit.limits, limit.now);
+    if (!gate.allowed) throw new UserError(formatRetryMessage(gate.retryAt, limit.now).replace("failed sign-ins", "setup attempts"));
+  }
   const passwordHash = await hashPassword(input.password);
   return db.$transaction(async (tx) => {
-    if ((await tx.user.count()) > 0) throw new UserError("Setup is already complete. Sign in instead.");
+    if ((await tx.user.count()) > 0) throw new UserError(SETUP_DONE_MESSAGE);
     return tx.user.create({
       data: { email: input.email, name: input.name, role: "admin", passwordHash },
       select: { id: true, email: true },
     });
   });
 }
+
+const SETUP_DONE_MESSAGE = "Setup is already complete. Sign in instead.";
 
 export const DEMO_ACCOUNTS: { email: string; name: string; role: Role }[] = [
   { email: "admin@demo.local", name: "Demo Admin", role: "admin" },

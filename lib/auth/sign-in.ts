@@ -2,12 +2,15 @@ import type { PrismaClient } from "@/prisma/generated/client";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { burnPasswordCheck, verifyPassword } from "./password";
 import type { Role } from "./permissions";
-import { checkLoginGate, clearAccountFailures, type LoginLimits, pruneLoginAttempts, recordLoginFailure } from "./rate-limit";
+import { clearAccountFailures, type LoginLimits, pruneLoginAttempts, recordLockedOutAttempt, reserveAttempt } from "./rate-limit";
 
 export type SignInResult =
   | { ok: true; user: { id: string; email: string; name: string; role: Role; sessionVersion: number } }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "locked"; retryAt: Date };
+
+/** The password check; injectable so tests can count how many verifications really ran. */
+export type PasswordVerifier = (passwordHash: string, password: string) => Promise<boolean>;
 
 /**
  * Checks credentials under the rate limit and audits the attempt. Unknown email, wrong
@@ -18,23 +21,20 @@ export async function authenticate(
   input: { email: string; password: string; ip: string },
   limits: LoginLimits,
   now: Date,
+  verify: PasswordVerifier = verifyPassword,
 ): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase();
-  const key = { email, ip: input.ip };
   const actor = { id: null, label: email || "(no email)", type: "anonymous" as const };
-  const gate = await checkLoginGate(db, key, limits, now);
+  const gate = await reserveAttempt(db, { account: email, ip: input.ip }, limits, now);
   if (!gate.allowed) {
-    await recordAudit(db, {
-      actor, action: "auth.signin", outcome: "denied", ip: input.ip, at: now,
-      details: { reason: "rate-limited", retryAt: gate.retryAt.toISOString() },
-    });
+    await recordLockedOutAttempt(db, { email, ip: input.ip, retryAt: gate.retryAt, now });
     return { ok: false, reason: "locked", retryAt: gate.retryAt };
   }
 
   const user = await db.user.findUnique({ where: { email } });
-  const passwordOk = user ? await verifyPassword(user.passwordHash, input.password) : (await burnPasswordCheck(input.password), false);
+  const passwordOk = user ? await verify(user.passwordHash, input.password) : (await burnPasswordCheck(input.password), false);
   if (!user || !passwordOk || user.disabled) {
-    await recordLoginFailure(db, key, now);
+    // The attempt reserved above stays as this failure's record.
     await recordAudit(db, {
       actor: { ...actor, id: user?.id ?? null }, action: "auth.signin", outcome: "failure", ip: input.ip, at: now,
       details: { reason: !user ? "unknown-account" : user.disabled && passwordOk ? "account-disabled" : "wrong-password" },
@@ -42,7 +42,7 @@ export async function authenticate(
     return { ok: false, reason: "invalid" };
   }
 
-  await clearAccountFailures(db, email);
+  await clearAccountFailures(db, email, gate.attemptId);
   await pruneLoginAttempts(db, limits, now);
   await db.user.update({ where: { id: user.id }, data: { lastLoginAt: now } });
   await recordAudit(db, {

@@ -54,6 +54,8 @@ describe("user management", () => {
     await expect(updateUser(db, id, { role: "viewer" })).rejects.toThrow(/last enabled admin/);
   });
 
+  const limit = { ip: "10.0.0.1", limits: { perAccount: 5, perAddress: 20, windowMinutes: 15 }, now: new Date() };
+
   it("ends sessions on role change, reset and password change by bumping the session version", async () => {
     const { id } = await createFirstAdmin(db, admin);
     const user = await createUser(db, { email: "op@example.com", name: "Op", role: "operator", password: "operator-pass-1" }, { mustChangePassword: false });
@@ -63,8 +65,8 @@ describe("user management", () => {
     await resetPassword(db, user.id, "temporary-pass-9");
     expect(await version()).toBe(v0 + 2);
     expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).mustChangePassword).toBe(true);
-    await expect(changeOwnPassword(db, user.id, "wrong-current-pass", "new-pass-123456")).rejects.toThrow(/current password/);
-    await changeOwnPassword(db, user.id, "temporary-pass-9", "new-pass-123456");
+    await expect(changeOwnPassword(db, user.id, "wrong-current-pass", "new-pass-123456", limit)).rejects.toThrow(/current password/);
+    await changeOwnPassword(db, user.id, "temporary-pass-9", "new-pass-123456", limit);
     const row = await db.user.findUniqueOrThrow({ where: { id: user.id } });
     expect(row.mustChangePassword).toBe(false);
     expect(await verifyPassword(row.passwordHash, "new-pass-123456")).toBe(true);

@@ -1,5 +1,7 @@
 import type { PrismaClient } from "@/prisma/generated/client";
+import { formatRetryMessage } from "./messages";
 import { hashPassword, verifyPassword } from "./password";
+import { clearAccountFailures, type LoginLimits, reserveAttempt } from "./rate-limit";
 import type { Role } from "./permissions";
 import type { CreateUserInput, UpdateUserInput } from "./user-schemas";
 
@@ -63,12 +65,24 @@ export async function resetPassword(db: PrismaClient, userId: string, password: 
   });
 }
 
-export async function changeOwnPassword(db: PrismaClient, userId: string, currentPassword: string, newPassword: string) {
+/**
+ * The current-password check is a password check like sign-in, under the same limits (a
+ * stolen session must not become a password oracle); a wrong one counts against the account.
+ */
+export async function changeOwnPassword(
+  db: PrismaClient,
+  userId: string,
+  currentPassword: string,
+  newPassword: string,
+  limit: { ip: string; limits: LoginLimits; now: Date },
+) {
   const user = await db.user.findUnique({ where: { id: userId } });
-  if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
-    throw new UserError("Your current password is not correct.");
-  }
-  // The session version is bumped so other browsers are signed out; the caller re-issues this one.
+  if (!user) throw new UserError("No such user.");
+  const gate = await reserveAttempt(db, { account: user.email, ip: limit.ip }, limit.limits, limit.now);
+  if (!gate.allowed) throw new UserError(formatRetryMessage(gate.retryAt, limit.now).replace("failed sign-ins", "wrong passwords"));
+  if (!(await verifyPassword(user.passwordHash, currentPassword))) throw new UserError("Your current password is not correct.");
+  await clearAccountFailures(db, user.email, gate.attemptId);
+  // The session version is bumped so every session of this account ends, this one included.
   return db.user.update({
     where: { id: userId },
     data: { passwordHash: await hashPassword(newPassword), mustChangePassword: false, sessionVersion: { increment: 1 } },

@@ -6,7 +6,8 @@ import { can, type Permission } from "@/lib/auth/permissions";
 import { getSessionUser, requestAddress } from "@/lib/auth/session";
 import { UserError, type SessionUser } from "@/lib/auth/users";
 import { getDb } from "@/lib/db/app-db";
-import { getEnv } from "@/lib/env";
+import { getEnv, type Env } from "@/lib/env";
+import { requestHost } from "./request-host";
 import type { PrismaClient } from "@/prisma/generated/client";
 
 type RouteContext = { params: Promise<Record<string, string>> };
@@ -65,13 +66,13 @@ export function json(status: number, data: unknown): Response {
 // Session cookies are SameSite=Lax already; checking Origin as well closes the gap for
 // browsers or proxies that do not honour it. Requests without Origin (curl, scripts) carry
 // no ambient browser cookies unless the caller put them there on purpose.
-export function isSameOrigin(request: Request): boolean {
+export function isSameOrigin(request: Request, env: Pick<Env, "appUrl" | "TRUST_PROXY"> = getEnv()): boolean {
   const origin = request.headers.get("origin");
   if (!origin) return true;
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  const host = requestHost((n) => request.headers.get(n), env.TRUST_PROXY);
   try {
     const o = new URL(origin);
-    return o.host === host || o.origin === new URL(getEnv().appUrl).origin;
+    return o.origin === new URL(env.appUrl).origin || (host !== null && o.host === host);
   } catch {
     return false;
   }

@@ -32,11 +32,12 @@ export function ensureBuild(): void {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+/** Starts the production server (scripts/lib/app-server.ts: Next behind a layer that knows the socket). */
 export function startNext(env: Env, extra: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "--hostname", env.HOST, "--port", String(env.PORT)], {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "app-server.ts")], {
     cwd: ROOT,
     stdio: "inherit",
-    env: { ...process.env, ...extra, NODE_ENV: "production", NEXTAUTH_URL: env.appUrl, DATA_DIR: env.DATA_DIR, NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...process.env, ...extra, NODE_ENV: "production", NEXTAUTH_URL: env.appUrl, DATA_DIR: env.DATA_DIR, HOST: env.HOST, PORT: String(env.PORT), NEXT_TELEMETRY_DISABLED: "1" },
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
   child.on("exit", (code) => process.exit(code ?? 0));

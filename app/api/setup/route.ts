@@ -1,7 +1,9 @@
 // POST /api/setup – create the first admin; refused for good once any account exists.
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { loginLimits } from "@/lib/auth/options";
 import { requestAddress } from "@/lib/auth/session";
+import { getEnv } from "@/lib/env";
 import { createFirstAdmin } from "@/lib/auth/setup";
 import { setupSchema } from "@/lib/auth/user-schemas";
 import { UserError } from "@/lib/auth/users";
@@ -15,11 +17,12 @@ export async function POST(request: Request) {
   const parsed = setupSchema.safeParse(await request.json().catch(() => undefined));
   if (!parsed.success) return json(400, { error: "Some fields are not valid.", fieldErrors: z.flattenError(parsed.error).fieldErrors });
   const db = getDb();
+  const ip = await requestAddress();
   try {
-    const admin = await createFirstAdmin(db, parsed.data);
+    const admin = await createFirstAdmin(db, parsed.data, { ip, limits: loginLimits(getEnv()), now: new Date() });
     await recordAudit(db, {
       actor: { id: admin.id, label: admin.email, type: "user" }, action: "setup.complete", outcome: "success",
-      target: { type: "user", id: admin.email }, ip: await requestAddress(),
+      target: { type: "user", id: admin.email }, ip,
     });
     return json(201, { ok: true });
   } catch (error) {
