@@ -1,5 +1,6 @@
 import "server-only";
 import type { AuthOptions } from "next-auth";
+import { encode } from "next-auth/jwt";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "@/lib/db/app-db";
@@ -10,12 +11,14 @@ import { formatRetryMessage, INVALID_CREDENTIALS_MESSAGE } from "./messages";
 import type { Role } from "./permissions";
 import { authenticate } from "./sign-in";
 import { clientAddress } from "@/lib/http/client-address";
+import { logger } from "@/lib/logger";
+import { checkSession, endSession, pruneSessions, sessionLimitsFrom, startSession } from "./user-sessions";
 
 const credentialsSchema = z.object({ email: z.string().max(320), password: z.string().max(1000) });
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; email: string; name: string; role: Role; sv: number };
+    user: { id: string; email: string; name: string; role: Role; sv: number; sid: string };
   }
   interface User {
     role: Role;
@@ -27,7 +30,15 @@ declare module "next-auth/jwt" {
     uid?: string;
     role?: Role;
     sv?: number;
+    /** The UserSession row this token belongs to, and its absolute end (unix seconds). */
+    sid?: string;
+    sessionEnd?: number;
   }
+}
+
+/** Thrown from the jwt callback: next-auth then answers "no session" and clears the cookie. */
+class SessionRefused extends Error {
+  override name = "SessionRefused";
 }
 
 export function loginLimits(env: Env): LoginLimits {
@@ -42,6 +53,15 @@ export function getAuthOptions(): AuthOptions {
   cached = {
     secret: getServerSecrets().authSecret,
     session: { strategy: "jwt", maxAge: env.SESSION_MAX_AGE_HOURS * 3600 },
+    // next-auth re-issues the token on every session read with a fresh lifetime; capping it at
+    // the session's absolute end means even the token itself stops decoding then.
+    jwt: {
+      async encode(params) {
+        const end = params.token?.sessionEnd;
+        const left = end ? Math.max(1, end - Math.floor(Date.now() / 1000)) : params.maxAge;
+        return encode({ ...params, maxAge: Math.min(params.maxAge ?? left ?? 0, left ?? Infinity) });
+      },
+    },
     useSecureCookies: env.appUrl.startsWith("https://"),
     pages: { signIn: "/login", error: "/login" },
     providers: [
@@ -65,18 +85,44 @@ export function getAuthOptions(): AuthOptions {
       }),
     ],
     callbacks: {
-      jwt({ token, user }) {
+      async jwt({ token, user }) {
+        const limits = sessionLimitsFrom(env);
         if (user) {
+          const now = new Date();
+          await pruneSessions(getDb(), now);
+          const session = await startSession(getDb(), user.id, limits, now);
           token.uid = user.id;
           token.role = user.role;
           token.sv = user.sessionVersion;
+          token.sid = session.id;
+          token.sessionEnd = Math.floor(session.expiresAt.getTime() / 1000);
+          return token;
         }
+        const check = await checkSession(getDb(), token.sid, token.uid ?? "", limits, new Date());
+        if (!check.ok) throw new SessionRefused(`session ${check.reason}`);
         return token;
       },
       session({ session, token }) {
-        session.user = { id: token.uid ?? "", email: token.email ?? "", name: token.name ?? "", role: token.role ?? "viewer", sv: token.sv ?? -1 };
+        session.user = { id: token.uid ?? "", email: token.email ?? "", name: token.name ?? "", role: token.role ?? "viewer", sv: token.sv ?? -1, sid: token.sid ?? "" };
         return session;
       },
+    },
+    events: {
+      async signOut({ token }) {
+        if (token?.sid) await endSession(getDb(), token.sid, "signed-out", new Date());
+      },
+    },
+    logger: {
+      // An ended, expired or idle session is an expected answer, not a server error.
+      error(code, metadata) {
+        const cause = (metadata as { error?: unknown } | undefined)?.error ?? metadata;
+        if (code === "JWT_SESSION_ERROR" && (cause as Error | undefined)?.name === "SessionRefused") return logger.debug({ reason: (cause as Error).message }, "Session refused");
+        logger.error({ code, err: cause }, "next-auth error");
+      },
+      warn(code) {
+        logger.warn({ code }, "next-auth warning");
+      },
+      debug() {},
     },
   };
   return cached;

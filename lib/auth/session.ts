@@ -10,16 +10,21 @@ import { clientAddress } from "@/lib/http/client-address";
 import { getAuthOptions } from "./options";
 import { can, type Permission, type Role } from "./permissions";
 import type { SessionUser } from "./users";
+import { touchSession } from "./user-sessions";
 
 /**
  * The signed-in user, re-read from the database on every request: a disabled account, a
  * changed role or a reset password (session version bump) takes effect at once, not at JWT expiry.
+ * The token's session row was checked by the jwt callback (ended, absolute end, idle).
+ * `touch` (pages and actions; not the background polling of read routes) restarts the idle clock.
  */
-export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
+export const getSessionUser = cache(async (touch: boolean = true): Promise<SessionUser | null> => {
   const session = await getServerSession(getAuthOptions());
   if (!session?.user?.id) return null;
-  const user = await getDb().user.findUnique({ where: { id: session.user.id } });
+  const db = getDb();
+  const user = await db.user.findUnique({ where: { id: session.user.id } });
   if (!user || user.disabled || user.sessionVersion !== session.user.sv) return null;
+  if (touch) await touchSession(db, session.user.sid, new Date());
   return { id: user.id, email: user.email, name: user.name, role: user.role as Role, mustChangePassword: user.mustChangePassword };
 });
 

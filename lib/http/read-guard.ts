@@ -21,7 +21,8 @@ export type ReadResult = { status?: number; data: unknown };
  */
 export function readRoute(permission: Permission, handler: (ctx: ReadContext) => Promise<ReadResult>) {
   return async (request: Request, context: RouteContext): Promise<Response> => {
-    const user = await getSessionUser();
+    // Polling is not activity: a tab left open must not keep its session from going idle.
+    const user = await getSessionUser(false);
     if (!user) return json(401, { error: "Sign in first." });
     if (user.mustChangePassword) return json(403, { error: "Change your password first." });
     if (!can(user.role, permission)) return json(403, { error: "You do not have permission to see this." });

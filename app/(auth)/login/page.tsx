@@ -2,6 +2,7 @@ import { redirect } from "next/navigation";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { DEMO_ACCOUNTS } from "@/lib/auth/setup";
 import { redirectToSetupIfNoUsers } from "@/lib/auth/setup-gate";
+import { safeCallbackPath } from "@/lib/auth/safe-redirect";
 import { getSessionUser } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 import { LoginForm } from "./login-form";
@@ -11,9 +12,9 @@ export const metadata = { title: "Sign in" };
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; changed?: string }> }) {
   await redirectToSetupIfNoUsers();
   const { callbackUrl, changed } = await searchParams;
-  const safeCallback = callbackUrl?.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/";
-  if (await getSessionUser()) redirect(safeCallback);
   const env = getEnv();
+  const safeCallback = safeCallbackPath(callbackUrl, env.appUrl);
+  if (await getSessionUser()) redirect(safeCallback);
   return (
     <Card className="w-full max-w-sm">
       <CardHeader>
