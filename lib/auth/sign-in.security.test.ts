@@ -3,11 +3,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTestDb } from "@/lib/testing/test-db";
 import type { PrismaClient } from "@/prisma/generated/client";
+import type * as PasswordModule from "./password";
 import { hashPassword, verifyPassword } from "./password";
 
 // A pass-through spy: the real argon2 hash runs, and the test can see whether it ran.
 vi.mock("./password", async (importOriginal) => {
-  const real = await importOriginal<typeof import("./password")>();
+  const real = await importOriginal<typeof PasswordModule>();
   return { ...real, hashPassword: vi.fn(real.hashPassword) };
 });
 import { createFirstAdmin } from "./setup";
