@@ -1,5 +1,6 @@
 import path from "node:path";
 import { ensureDemoAccounts } from "@/lib/auth/setup";
+import { assertDemoModeAllowed } from "@/lib/demo/demo-guard";
 import { applyMigrations } from "@/lib/db/migrate";
 import { buildClientForCluster } from "@/lib/clusters/connection";
 import { getDb } from "@/lib/db/app-db";
@@ -15,7 +16,8 @@ import { assertDataDirWritable, getServerSecrets } from "@/lib/server-secrets";
  */
 export async function bootServer(): Promise<void> {
   const env = getEnv();
-  assertDataDirWritable(env);
+  assertDemoModeAllowed(env);
+  assertDataDirWritable(env, (message) => logger.warn(message));
   const secrets = getServerSecrets();
   for (const file of secrets.generated) {
     logger.warn({ file }, "Generated a new secret. Back up the data folder: without it sessions end and stored Proxmox credentials cannot be decrypted.");

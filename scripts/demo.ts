@@ -6,7 +6,9 @@ import { DEMO_ACCOUNTS } from "../lib/auth/setup";
 import { createDb } from "../lib/db/client";
 import { applyMigrations } from "../lib/db/migrate";
 import { registerDemoCluster, warmUpHistory } from "../lib/demo/demo-cluster";
+import { assertDemoModeAllowed } from "../lib/demo/demo-guard";
 import { assertDataDirWritable, loadServerSecrets } from "../lib/server-secrets";
+import { resolveControlToken } from "../lib/simulator/control";
 import { startServers } from "../lib/simulator/server";
 import { createSimulator } from "../lib/simulator/simulator";
 import { ensureBuild, loadEnvOrExit, startNext, waitForHealth } from "./lib/next-server";
@@ -19,13 +21,16 @@ const env = loadEnvOrExit({ DEMO_MODE: "1", HOST: "127.0.0.1", DATA_DIR: process
 const simulatorPort = Number(process.env.SIMULATOR_PORT ?? 8006);
 
 async function main() {
+  assertDemoModeAllowed(env);
   ensureBuild();
   assertDataDirWritable(env);
   applyMigrations(env.databaseFile, path.join(__dirname, "..", "prisma", "migrations"));
   const { encryptionKey } = loadServerSecrets(env);
 
-  const sim = createSimulator({ scenario: "demo", seed: 1, startTime: Math.floor(Date.now() / 1000) - HISTORY_SECONDS, speed: 0 });
-  const servers = await startServers(sim, { port: simulatorPort, dataDir: path.join(env.DATA_DIR, "simulator") });
+  const simulatorDir = path.join(env.DATA_DIR, "simulator");
+  const controlToken = resolveControlToken(simulatorDir, process.env.SIM_CONTROL_TOKEN);
+  const sim = createSimulator({ scenario: "demo", seed: 1, startTime: Math.floor(Date.now() / 1000) - HISTORY_SECONDS, speed: 0, controlToken });
+  const servers = await startServers(sim, { port: simulatorPort, dataDir: simulatorDir });
   const db = createDb(env.databaseFile);
   const cluster = await registerDemoCluster(db, sim, servers, encryptionKey);
 
@@ -53,6 +58,7 @@ async function main() {
       `  Open       ${env.appUrl}`,
       ...DEMO_ACCOUNTS.map((a) => `  ${a.role.padEnd(10)} ${a.email} / ${env.DEMO_PASSWORD}`),
       `  Simulator  ${servers.endpoints.map((e) => `${e.node} https://127.0.0.1:${e.port}`).join(", ")}`,
+      `  Incidents  ${servers.endpoints[0] ? `https://127.0.0.1:${servers.endpoints[0].port}/control/…` : ""} with Authorization: Bearer ${controlToken}`,
       `  Data       ${env.DATA_DIR} (delete it to start over)`,
       "  Stop       Ctrl+C",
       "",

@@ -41,14 +41,14 @@ export const DEMO_ACCOUNTS: { email: string; name: string; role: Role }[] = [
   { email: "viewer@demo.local", name: "Demo Viewer", role: "viewer" },
 ];
 
-/** Demo mode only: makes sure the three demo accounts exist and accept the demo password. */
+/**
+ * Demo mode only (loopback, lib/demo/demo-guard.ts): creates the demo accounts that do not
+ * exist yet. An account that exists is left as it is: one an admin disabled stays disabled.
+ */
 export async function ensureDemoAccounts(db: PrismaClient, password: string) {
+  const existing = new Set((await db.user.findMany({ where: { email: { in: DEMO_ACCOUNTS.map((a) => a.email) } }, select: { email: true } })).map((u) => u.email));
+  const missing = DEMO_ACCOUNTS.filter((a) => !existing.has(a.email));
+  if (missing.length === 0) return;
   const passwordHash = await hashPassword(password);
-  for (const account of DEMO_ACCOUNTS) {
-    await db.user.upsert({
-      where: { email: account.email },
-      create: { ...account, passwordHash },
-      update: { passwordHash, disabled: false, mustChangePassword: false },
-    });
-  }
+  for (const account of missing) await db.user.create({ data: { ...account, passwordHash } });
 }

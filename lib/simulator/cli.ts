@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 
 import { SCENARIOS } from "./scenarios";
 import type { ScenarioName } from "./scenarios";
+import { resolveControlToken } from "./control";
 import { startServers } from "./server";
 import { createSimulator } from "./simulator";
 
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
   const warmup = values.warmup ? parseDuration(values.warmup) : 0;
   const startTime = values.start ? parseStart(values.start, nowSec) : nowSec - warmup;
 
+  const dataDir = resolve(values["data-dir"] as string);
   const script = values.script ? (JSON.parse(await readFile(resolve(values.script), "utf8")) as unknown) : undefined;
   const sim = createSimulator({
     script,
@@ -71,7 +73,7 @@ async function main(): Promise<void> {
     guests: values.guests ? Number(values.guests) : undefined,
     timeZone: values.timezone,
     authFailureDelayMs: values["auth-delay-ms"] !== undefined ? Number(values["auth-delay-ms"]) : undefined,
-    controlToken: process.env.SIM_CONTROL_TOKEN,
+    controlToken: resolveControlToken(dataDir, process.env.SIM_CONTROL_TOKEN),
     credentials: {
       ...(process.env.SIM_ROOT_PASSWORD ? { rootPassword: process.env.SIM_ROOT_PASSWORD } : {}),
       ...(process.env.SIM_TOKEN_ID ? { tokenId: process.env.SIM_TOKEN_ID } : {}),
@@ -85,7 +87,6 @@ async function main(): Promise<void> {
     console.log(`warm-up: replayed ${values.warmup} of cluster time in ${Date.now() - t0} ms`);
   }
 
-  const dataDir = resolve(values["data-dir"] as string);
   const servers = await startServers(sim, { host: values.host, port: Number(values.port), dataDir });
   const c = sim.credentials;
   console.log(`Proxmox VE simulator: scenario '${scenario}', seed ${values.seed}, clock ${new Date(sim.clock.nowMs()).toISOString()} x${sim.clock.speed}`);

@@ -1,9 +1,37 @@
-import { timingSafeEqual } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 
 import { responseFaultSchema } from "./faults";
 import type { SimResponse } from "./handler";
 import { loadScript } from "./script";
 import type { SimCore } from "./route-types";
+
+/**
+ * The control token for a simulator data folder: SIM_CONTROL_TOKEN when set, otherwise one
+ * generated once into <dataDir>/control-token (0600) and reused on later starts. Anyone who
+ * holds it can cut links, power nodes off and shift the clock, so it is never a fixed string.
+ */
+export function resolveControlToken(dataDir: string, fromEnv: string | undefined): string {
+  if (fromEnv) return fromEnv;
+  const file = join(dataDir, "control-token");
+  const read = () => readFileSync(file, "utf8").trim();
+  try {
+    return read();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const token = randomBytes(24).toString("base64url");
+  try {
+    writeFileSync(file, `${token}\n`, { mode: 0o600, flag: "wx" });
+    return token;
+  } catch (error) {
+    // Another process created it meanwhile: use theirs.
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return read();
+    throw error;
+  }
+}
 
 /**
  * The simulator's own control API, outside /api2 and with its own bearer token: read and
