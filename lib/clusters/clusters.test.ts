@@ -113,7 +113,8 @@ describe("editing", () => {
     const renamed = await updateCluster(db, cluster.id, updateClusterSchema.parse(base), { encryptionKey });
     expect(renamed).toMatchObject({ tested: false, after: { name: "Renamed", secretSealed: cluster.secretSealed } });
 
-    const wrongPin = updateClusterSchema.parse({ ...base, fingerprints: ["AA".repeat(32)] });
+    // A new pin needs the secret entered again (lib/clusters/credentials.security.test.ts).
+    const wrongPin = updateClusterSchema.parse({ ...base, secret: sim.sim.credentials.tokenSecret, fingerprints: ["AA".repeat(32)] });
     await expect(updateCluster(db, cluster.id, wrongPin, { encryptionKey })).rejects.toThrow(/not the pinned one/);
     const unchanged = await db.cluster.findUniqueOrThrow({ where: { id: cluster.id } });
     expect(unchanged.trustValue).toBe(cluster.trustValue);

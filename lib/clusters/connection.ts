@@ -93,6 +93,7 @@ export function resolveConnectionSpec(
   encryptionKey: Buffer,
 ): ConnectionSpec {
   let secret = input.secret?.trim() ? input.secret : undefined;
+  const givenTrust = trustFromInput(input);
   if (!secret && stored) {
     if (stored.authKind !== input.authKind) throw new UserError(input.authKind === "token" ? "Enter the token secret." : "Enter the password.");
     if (isClusterRemoved(stored)) throw new UserError("The credentials were removed with the cluster. Enter them again.");
@@ -103,11 +104,32 @@ export function resolveConnectionSpec(
       if (error instanceof SecretBoxError) throw new UserError(`${error.message} Enter the secret again.`);
       throw error;
     }
+    // The stored secret only ever goes to the stored addresses, verified the stored way:
+    // otherwise whoever edits the cluster could have it sent to a host of their choosing.
+    if (!sameEndpoints(input.endpoints, readEndpoints(stored)) || (givenTrust && !withinStoredTrust(givenTrust, readTrust(stored)))) {
+      throw new UserError(
+        `Changing the addresses or the certificate trust needs the ${input.authKind === "token" ? "token secret" : "password"} entered again: the stored one is only sent to the stored addresses.`,
+      );
+    }
   }
   if (!secret) throw new UserError("Enter the secret.");
-  const trust = trustFromInput(input) ?? (stored ? readTrust(stored) : undefined);
+  const trust = givenTrust ?? (stored ? readTrust(stored) : undefined);
   if (!trust) throw new UserError("Confirm the certificate, or paste the cluster CA or a fingerprint.");
   return { endpoints: input.endpoints, auth: authFor(input.authKind, input.principal, secret), trust };
+}
+
+function sameEndpoints(a: ClusterEndpoint[], b: ClusterEndpoint[]): boolean {
+  const key = (list: ClusterEndpoint[]) => JSON.stringify(list.map((e) => `${e.host.toLowerCase()}:${e.port}`).sort());
+  return key(a) === key(b);
+}
+
+/** Narrowing trust (fewer pins) is fine; a new pin, a new CA or another kind of trust is not. */
+function withinStoredTrust(given: PveTrust, stored: PveTrust): boolean {
+  if (given.kind === "ca") return stored.kind === "ca" && given.pem.trim() === stored.pem.trim();
+  if (stored.kind !== "fingerprint") return false;
+  const storedPins = new Set((Array.isArray(stored.sha256) ? stored.sha256 : [stored.sha256]).map((f) => normalizeFingerprintText(f) ?? f));
+  const givenPins = Array.isArray(given.sha256) ? given.sha256 : [given.sha256];
+  return givenPins.every((f) => storedPins.has(normalizeFingerprintText(f) ?? f));
 }
 
 function createClientFromSpec(spec: ConnectionSpec, deps: Omit<ClientDeps, "encryptionKey">): ProxmoxClient {

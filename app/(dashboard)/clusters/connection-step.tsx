@@ -22,7 +22,7 @@ export function ConnectionStep({
   onChange: (change: Partial<WizardForm>) => void;
 }) {
   const token = form.authKind === "token";
-  const secretHint = editing ? "Leave empty to keep the stored one." : undefined;
+  const secretHint = editing ? "Leave empty to keep the stored one. Changing the addresses or the certificate trust needs it entered again." : undefined;
   return (
     <div className="grid gap-4">
       <FormField label="Name" error={errors.name} hint="Shown in pve-standby only, e.g. the site or the Proxmox cluster name.">
