@@ -6,6 +6,14 @@ test("first run: every page leads to setup, which creates the first admin and th
   await expect(page).toHaveURL(/\/setup$/);
   await expect(page.getByRole("heading", { name: "Welcome to pve-standby" })).toBeVisible();
 
+  // A page on another name that resolves to this machine (DNS rebinding) cannot reach a fresh /setup.
+  expect((await page.request.get("/setup", { headers: { Host: "rebound.evil.example" } })).status()).toBe(421);
+  const rebound = await page.request.post("/api/setup", {
+    headers: { Host: "rebound.evil.example" },
+    data: { name: "Mallory", email: "mallory@example.com", password: "mallory-password" },
+  });
+  expect(rebound.status()).toBe(421);
+
   // Another site's form cannot create the first admin of a fresh install.
   const forged = await page.request.post("/api/setup", {
     headers: { Origin: "https://evil.example", "Content-Type": "text/plain" },
