@@ -58,8 +58,8 @@ export function getAuthOptions(): AuthOptions {
     jwt: {
       async encode(params) {
         const end = params.token?.sessionEnd;
-        const left = end ? Math.max(1, end - Math.floor(Date.now() / 1000)) : params.maxAge;
-        return encode({ ...params, maxAge: Math.min(params.maxAge ?? left ?? 0, left ?? Infinity) });
+        const maxAge = params.maxAge ?? env.SESSION_MAX_AGE_HOURS * 3600;
+        return encode({ ...params, maxAge: end ? Math.min(maxAge, Math.max(1, end - Math.floor(Date.now() / 1000))) : maxAge });
       },
     },
     useSecureCookies: env.appUrl.startsWith("https://"),

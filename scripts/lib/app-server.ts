@@ -31,7 +31,8 @@ app
       void handle(req, res);
     });
     server.listen(env.PORT, env.HOST, () => console.log(`pve-standby listening on http://${env.HOST}:${env.PORT}`));
-    for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.close(() => process.exit(0)));
+    // Like `next start`: stop at once; SQLite's WAL keeps the database consistent.
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(0));
   })
   .catch((error: unknown) => {
     console.error(`pve-standby cannot start: ${error instanceof Error ? error.message : String(error)}`);
