@@ -13,6 +13,7 @@ function collectCspViolations(page: Page): string[] {
 }
 
 test("pages carry a nonce-based CSP without 'unsafe-inline' scripts, and every page still works under it", async ({ page }) => {
+  test.setTimeout(180_000);
   const violations = collectCspViolations(page);
   const first = await page.goto("/login");
   const csp = first!.headers()["content-security-policy"] ?? "";
@@ -28,8 +29,11 @@ test("pages carry a nonce-based CSP without 'unsafe-inline' scripts, and every p
     await expect(page.locator("h1").first()).toBeVisible();
   }
   // The client took over (hydration ran under the CSP): the theme menu opens.
-  await page.getByRole("button", { name: "Change theme" }).click();
-  await expect(page.getByRole("menuitem", { name: /Dark/ })).toBeVisible();
+  await page.goto("/");
+  await expect(async () => {
+    await page.getByRole("button", { name: "Change theme" }).click();
+    await expect(page.getByRole("menuitemradio", { name: "Dark" })).toBeVisible({ timeout: 2_000 });
+  }).toPass();
   expect(violations).toEqual([]);
 });
 
