@@ -14,7 +14,7 @@ import type { ClusterSummary } from "@/lib/clusters/queries";
 import { formatEndpoint } from "@/lib/clusters/schemas";
 import { sendJson } from "@/lib/http/fetch-json";
 import { ClusterWizard } from "./cluster-wizard";
-import { CLUSTERS_QUERY_KEY } from "./clusters-query";
+import { clusterKeys } from "@/lib/query/clusters";
 import { RemoveClusterDialog } from "./remove-cluster-dialog";
 
 export function ClusterCard({ cluster, canManage }: { cluster: ClusterSummary; canManage: boolean }) {
@@ -24,7 +24,7 @@ export function ClusterCard({ cluster, canManage }: { cluster: ClusterSummary; c
   const toggle = useMutation({
     mutationFn: () => sendJson(`/api/clusters/${cluster.id}/enabled`, "PUT", { enabled: !cluster.enabled }),
     onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: CLUSTERS_QUERY_KEY });
+      await queryClient.invalidateQueries({ queryKey: clusterKeys.all });
       router.refresh();
     },
   });
