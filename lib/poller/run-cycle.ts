@@ -42,8 +42,17 @@ export async function runPollCycle(clusterId: string, deps: CycleDeps): Promise<
     return { ok: false, failure };
   }
 
-  const logs = await applySnapshot(db, clusterId, snapshot, startedAt);
   const partial = [...snapshot.nodeReplication.entries()].flatMap(([node, read]) => (read.ok ? [] : [{ ...read.failure, message: `${node}: ${read.failure.message}` }]));
+  const row = await db.cluster.findUniqueOrThrow({ where: { id: clusterId }, select: { historyMaintainedAt: true, timeZone: true, timeZoneReadAt: true } });
+  let timeZone: { timeZone?: string; timeZoneReadAt?: Date } = {};
+  if (timeZoneIsDue(row, startedAt)) {
+    const read = await readClusterTimeZone(client, snapshot.onlineNodes, deps.signal);
+    if (read.ok) timeZone = { timeZone: read.timeZone, timeZoneReadAt: startedAt };
+    else if (!deps.signal?.aborted) partial.push(read.failure);
+  }
+  const zone = timeZone.timeZone ?? row.timeZone;
+
+  const logs = await applySnapshot(db, clusterId, snapshot, startedAt, { timeZone: zone });
   for (const log of logs) {
     try {
       const lines = (await getReplicationLog(client, log.node, log.jobId, { limit: 0, signal: deps.signal })).data.map((l) => l.t);
@@ -59,17 +68,9 @@ export async function runPollCycle(clusterId: string, deps: CycleDeps): Promise<
     }
   }
 
-  const row = await db.cluster.findUniqueOrThrow({ where: { id: clusterId }, select: { historyMaintainedAt: true, timeZone: true, timeZoneReadAt: true } });
   const { historyMaintainedAt } = row;
   if (historyMaintainedAt === null || snapshot.clusterTime - historyMaintainedAt >= MAINTENANCE_INTERVAL_SECONDS) {
-    await maintainHistory(db, clusterId, snapshot.clusterTime);
-  }
-
-  let timeZone = {};
-  if (timeZoneIsDue(row, startedAt) && !deps.signal?.aborted) {
-    const read = await readClusterTimeZone(client, snapshot.onlineNodes, deps.signal);
-    if (read.ok) timeZone = { timeZone: read.timeZone, timeZoneReadAt: startedAt };
-    else partial.push(read.failure);
+    await maintainHistory(db, clusterId, snapshot.clusterTime, zone);
   }
 
   const quorum = snapshot.status.find((e) => e.type === "cluster");
