@@ -12,6 +12,7 @@ import { clusterReplicationQuery } from "@/lib/query/replication";
 import { formatDuration } from "@/lib/replication/format-duration";
 import { ClusterGuests } from "./cluster-guests";
 import { NodeCards } from "./node-cards";
+import { PollerHealthPanel } from "./poller-health-panel";
 
 export function ClusterView({ clusterId }: { clusterId: string }) {
   const { data, error } = useQuery(clusterReplicationQuery(clusterId));
@@ -43,6 +44,7 @@ export function ClusterView({ clusterId }: { clusterId: string }) {
           </AlertDescription>
         </Alert>
       )}
+      <PollerHealthPanel clusterId={clusterId} />
       <NodeCards nodes={data.nodes} />
       <ClusterGuests clusterId={clusterId} guests={data.guests} />
     </div>
