@@ -242,8 +242,10 @@ function nextStateStarted(ctx: StepContext, sid: string, cd: ServiceConfig, sd: 
     ha.say(t, `${master}/crm`, `${kind} service '${sid}' to node '${node}'${kind === "migrate" ? " (running)" : ""}`);
     return change(sid, kind, { node: sd.node, target: node });
   }
-  // Start it again if it went down unexpectedly, without losing an LRM result.
-  if (result !== undefined) sd.uid = ha.newUid();
+  // Start it again if it went down unexpectedly, without losing an LRM result. (Proxmox renews the
+  // uid after every result, so the LRM re-checks each round; the simulator renews it only when the
+  // guest is not running, which gives the same restarts without a command per service per round.)
+  if (result !== undefined && ha.guestOf(sid)?.status !== "running") sd.uid = ha.newUid();
 }
 
 /** Env/PVE2.pm steal_service: the config file moves to the new node; pvesr there turns the jobs around. */

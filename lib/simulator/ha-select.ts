@@ -9,6 +9,9 @@ type Preference = "none" | "best-score" | "try-next";
 export function selectServiceNode(ha: HaManager, sid: string, cd: ServiceConfig, preference: Preference): string | undefined {
   const sd = ha.ms.service_status[sid];
   const current = sd?.node ?? cd.node;
+  // Without a rule every online node is allowed and preferred: a service stays where it is.
+  const hasRule = ha.model.haRules.some((r) => r.type === "node-affinity" && r.resources.includes(sid));
+  if (!hasRule && preference === "none" && ha.ms.node_status[current] === "online") return current;
   const online = Object.entries(ha.ms.node_status).filter(([, s]) => s === "online").map(([n]) => n);
   const { allowed, preferred } = nodeAffinity(ha, sid, online);
   if (preferred.size === 0) return undefined;

@@ -3,6 +3,7 @@ import type { ClusterModel } from "./cluster";
 import type { EventQueue } from "./events";
 import { crmStep } from "./ha-crm";
 import { lrmStep, resetLrm } from "./ha-lrm";
+import { isSteady, steadyCrm, steadyLrm } from "./ha-steady";
 import { haSid } from "./guest-power";
 import type { Guest, HaResource, HaRule } from "./model-types";
 
@@ -96,6 +97,8 @@ export class HaManager {
   readonly selfFenced = new Set<string>();
   private uidCounter = 0;
   private looping = false;
+  /** This round changes nothing but timestamps (ha-steady.ts); anything that happens meanwhile ends that. */
+  private steady = false;
   private readonly watchdogs = new Map<string, ReturnType<EventQueue["schedule"]>>();
 
   constructor(
@@ -193,6 +196,7 @@ export class HaManager {
 
   /** Starts the daemons' rounds (they stop when there is no HA configuration and no service state left). */
   kick(t: number): void {
+    this.steady = false;
     if (this.looping) return;
     this.looping = true;
     const first = Math.ceil(t / this.round) * this.round;
@@ -205,14 +209,19 @@ export class HaManager {
       return;
     }
     const online = this.model.nodes.filter((n) => n.online).map((n) => n.name).sort();
+    this.steady = isSteady(this);
     // Each daemon takes one second of the round (TestHardware.pm), squeezed on large clusters.
     const slot = Math.min(1, this.round / (2 * Math.max(1, online.length)));
     online.forEach((node, i) => {
       this.events.schedule(t + 2 * i * slot, `ha crm ${node}`, (at) => {
-        if (this.model.node(node)?.online) crmStep(this, node, at);
+        if (!this.model.node(node)?.online) return;
+        if (this.steady) steadyCrm(this, node, at);
+        else crmStep(this, node, at);
       });
       this.events.schedule(t + (2 * i + 1) * slot, `ha lrm ${node}`, (at) => {
-        if (this.model.node(node)?.online) lrmStep(this, node, at);
+        if (!this.model.node(node)?.online) return;
+        if (this.steady) steadyLrm(this, node, at);
+        else lrmStep(this, node, at);
       });
     });
     this.events.schedule(t + this.round, "ha round", (at) => this.loop(at));
@@ -242,6 +251,7 @@ export class HaManager {
   }
 
   private nodeDown(node: string, at: number): void {
+    this.steady = false;
     // Its daemons die; what they last wrote (lrm_status, locks) stays in pmxcfs and goes stale.
     this.crm.set(node, "wait_for_quorum");
     const wd = this.watchdogs.get(node);
@@ -251,6 +261,7 @@ export class HaManager {
   }
 
   private nodeUp(node: string): void {
+    this.steady = false;
     // The daemons start again: the CRM waits for quorum, the LRM for its agent lock.
     this.crm.set(node, "wait_for_quorum");
     resetLrm(this, node);
@@ -274,6 +285,7 @@ export class HaManager {
 
   /** Watchdog: a node whose LRM holds its agent lock and that has no quorum resets itself 60 s later. */
   private quorumChanged(at: number): void {
+    this.steady = false;
     if (this.model.isQuorate()) {
       for (const ev of this.watchdogs.values()) this.events.cancel(ev);
       this.watchdogs.clear();

@@ -72,6 +72,7 @@ export const haResourceRoutes: RouteTable = {
       }
     }
     core.model.touch();
+    core.ha.kick(ctx.now);
     return null;
   },
 

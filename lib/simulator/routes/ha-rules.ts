@@ -28,6 +28,7 @@ export const haRuleRoutes: RouteTable = {
     if (core.ha.model.haRules.some((r) => r.rule === id)) pveDie(`HA rule '${id}' already defined`);
     core.ha.model.haRules.push(parseRule(ctx, id, str(params, "type") as HaRule["type"]));
     core.model.touch();
+    core.ha.kick(ctx.now);
     return null;
   },
 
@@ -43,6 +44,7 @@ export const haRuleRoutes: RouteTable = {
     const updated = parseRule({ ...ctx, params: merged as RouteContext["params"] }, old.rule, old.type);
     core.ha.model.haRules.splice(core.ha.model.haRules.indexOf(old), 1, updated);
     core.model.touch();
+    core.ha.kick(ctx.now);
     return null;
   },
 
@@ -50,6 +52,7 @@ export const haRuleRoutes: RouteTable = {
     const rule = findRule(ctx);
     ctx.core.ha.model.haRules.splice(ctx.core.ha.model.haRules.indexOf(rule), 1);
     ctx.core.model.touch();
+    ctx.core.ha.kick(ctx.now);
     return null;
   },
 
