@@ -104,6 +104,8 @@ test("a job page draws lag against the RPO and keeps the run history with logs",
     await page.reload();
     await expect(page.locator("html")).toHaveClass(new RegExp(theme));
     await expect(page.getByText("Run history")).toBeVisible();
+    // The reload keeps the scroll position; a full-page capture draws sticky parts where they stand.
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: info.outputPath(`job-${theme}.png`), fullPage: true });
   }
 });
