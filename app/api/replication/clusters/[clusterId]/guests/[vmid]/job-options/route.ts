@@ -1,16 +1,14 @@
 // GET /api/replication/clusters/:clusterId/guests/:vmid/job-options – target choices read live, and the
 // cluster's stored time zone (replication.manage). When Proxmox cannot be read the answer is 409 with
 // the reason and still the stored zone, so a schedule preview keeps the cluster's zone.
-import { z } from "zod";
 import { UserError } from "@/lib/auth/users";
 import { notFound, readRoute } from "@/lib/http/read-guard";
 import { appJobActionDeps } from "@/lib/replication/app-deps";
 import { getClusterTimeZone, getJobOptions } from "@/lib/replication/job-options";
-
-const vmidSchema = z.coerce.number().int().min(100).max(999_999_999);
+import { vmidParamSchema } from "@/lib/replication/job-schemas";
 
 export const GET = readRoute("replication.manage", async ({ db, params }) => {
-  const vmid = vmidSchema.safeParse(params.vmid);
+  const vmid = vmidParamSchema.safeParse(params.vmid);
   if (!vmid.success) return notFound("Guest");
   const clusterId = params.clusterId ?? "";
   try {
