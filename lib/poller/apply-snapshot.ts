@@ -32,7 +32,7 @@ export async function applySnapshot(db: PrismaClient, clusterId: string, snapsho
     for (const job of snapshot.jobs) {
       const owner = guestNodes.get(job.guest) ?? job.source ?? null;
       const row = existing.get(job.id);
-      const lost = nodeLossOf(row, snapshot, wasOffline);
+      const lost = nodeLossOf(row, owner, snapshot, wasOffline);
       logs.push(...(await writeJob(tx, clusterId, job, owner, row, snapshot, now, samples, volatile, options.timeZone ?? null, lost)));
     }
     await writeVolatile(tx, volatile, now);
@@ -49,10 +49,11 @@ export async function applySnapshot(db: PrismaClient, clusterId: string, snapsho
  * recovered elsewhere reports from its new node meanwhile), or stored offline by an earlier
  * poll and back now. Its last answer is the state's cluster time.
  */
-function nodeLossOf(row: JobRow | undefined, snapshot: ClusterSnapshot, wasOffline: ReadonlySet<string>): NodeLoss | undefined {
+function nodeLossOf(row: JobRow | undefined, owner: string | null, snapshot: ClusterSnapshot, wasOffline: ReadonlySet<string>): NodeLoss | undefined {
   if (!row?.stateNode || row.stateClusterTime === null) return undefined;
   const node = row.stateNode;
-  return snapshot.offlineNodes.includes(node) || wasOffline.has(node) ? { node, lastSeenAt: row.stateClusterTime } : undefined;
+  if (!snapshot.offlineNodes.includes(node) && !wasOffline.has(node)) return undefined;
+  return { node, lastSeenAt: row.stateClusterTime, answeredAgain: owner === node && snapshot.onlineNodes.includes(node) };
 }
 
 /** Writes the nodes; returns those the database had as offline before this snapshot. */

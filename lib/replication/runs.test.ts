@@ -80,6 +80,10 @@ describe("detectRunEvents", () => {
     expect(cutOff).toMatchObject({ type: "run-finished", start: T + 900, end: T + 905, outcome: "failed", error: "pve1 went offline during the run" });
     // Without a node loss the superseded failure still says why its error is missing.
     expect(detectRunEvents(running, elsewhere)[0]).toMatchObject({ start: T + 900, outcome: "failed", error: OVERWRITTEN_ERROR, end: null });
+    // An attempt started after the node's last answer, and left without a result, died with it.
+    const idle = snap({ last_sync: T, last_try: T, duration: 3 });
+    const [, diedUnseen] = detectRunEvents(idle, snap({ last_sync: T, last_try: T + 900, duration: 3 }), { node: "pve1", lastSeenAt: T + 850, answeredAgain: true });
+    expect(diedUnseen).toMatchObject({ start: T + 900, end: T + 900, outcome: "failed", error: "pve1 went offline during the run" });
     // A run that finished with a result before the death keeps it.
     const done = snap({ last_sync: T + 900, last_try: T + 900, duration: 4 });
     expect(detectRunEvents(running, done, lost)[0]).toMatchObject({ outcome: "ok", end: T + 904 });

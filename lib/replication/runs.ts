@@ -40,7 +40,12 @@ export const OVERWRITTEN_ERROR = "run failed; a later attempt overwrote its erro
  * is the cluster clock of its last answer. A run it left without a result was cut off by its
  * death (pvesr died with it; with HA its guest may be running elsewhere by now).
  */
-export type NodeLoss = { node: string; lastSeenAt: number };
+export type NodeLoss = {
+  node: string;
+  lastSeenAt: number;
+  /** The current state is that node's own, read after it came back (not a new owner's after HA recovery). */
+  answeredAgain?: boolean;
+};
 
 /** The reason a run cut off by its node's death is recorded with. */
 export function nodeLossError(loss: NodeLoss): string {
@@ -73,6 +78,8 @@ export function nodeLossError(loss: NodeLoss): string {
  * `lost`: the node whose answer `previous` was went offline since. The run it had in flight, if
  * it ended without a result, is recorded as failed with nodeLossError and an end at the node's
  * last answer (its real end is somewhere between that and the death, which no one recorded).
+ * When the node answers again itself, an attempt it started after its last answer and left
+ * without a result died with it too (it started at most a moment before the death).
  */
 export function detectRunEvents(previous: JobSnapshot | undefined, current: JobSnapshot, lost?: NodeLoss): RunEvent[] {
   if (previous === undefined) return detectFirstObservation(current);
@@ -91,7 +98,8 @@ export function detectRunEvents(previous: JobSnapshot | undefined, current: JobS
 
   if (latest > 0 && latest > previous.last_try) {
     const result = current.pid === undefined ? describeFinishedLatest(current, previous, syncKindAfter(previous.last_sync, latest)) : undefined;
-    runs.set(latest, { started: true, result });
+    const diedWithNode = lost?.answeredAgain && result?.error === ABORTED_RUN_ERROR;
+    runs.set(latest, { started: true, result: diedWithNode ? cutOffByNodeLoss(latest, lost) : result });
   } else if (
     latest > 0 &&
     latest === previous.last_try &&
