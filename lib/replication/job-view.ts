@@ -48,6 +48,8 @@ export type JobViewContext = {
   /** Whether the target node is online as last polled (`targetOnlineLookup`); null when unknown. */
   targetOnline: boolean | null;
   lateGraceSeconds?: number;
+  /** The cluster's stored time zone (Cluster.timeZone): default RPOs follow the schedule in it, as the poller's do. */
+  timeZone?: string | null;
 };
 
 /** One job as every page, alert and metric sees it: one computation, so a badge and its lag bar agree. */
@@ -82,7 +84,7 @@ export type JobViewFacts = {
  * a lag bar past its RPO. Pure: safe for pages, alerts and metrics alike.
  */
 export function deriveJobView(job: StoredJob, context: JobViewContext): JobViewFacts {
-  const rpo = effectiveRpo(job);
+  const rpo = effectiveRpo(job, context.timeZone);
   const storedStatus = parseJobStatus(job.status);
   const everRead = job.stateClusterTime !== null;
   const listedAtLastPoll = everRead && job.stateClusterTime === job.polledAt;
