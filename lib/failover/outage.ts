@@ -68,3 +68,13 @@ export function dataLossWindow(times: OutageTimes, replicas: OutageReplica[], re
     text: `${formatDuration(seconds)} of writes lost${bound}: the copy on ${chosen.target} is from ${seconds} s before the failure`,
   };
 }
+
+/**
+ * The words for a job that has no completed sync from its current source, instead of a bare
+ * "Never": after a recovery Proxmox turns the job around with last_sync 0, so nothing the guest
+ * wrote since it started on the new node has a copy yet.
+ */
+export function noCopyYetText(target: string, targetOnline: boolean | null): string {
+  if (targetOnline === false) return `no copy back to ${target} yet; ${target} is offline`;
+  return `no copy on ${target} yet; the first sync from the new source has not completed`;
+}
