@@ -71,10 +71,11 @@ export function dataLossWindow(times: OutageTimes, replicas: OutageReplica[], re
 
 /**
  * The words for a job that has no completed sync from its current source, instead of a bare
- * "Never": after a recovery Proxmox turns the job around with last_sync 0, so nothing the guest
- * wrote since it started on the new node has a copy yet.
+ * "Never". After a recovery Proxmox turns the job around with last_sync 0 (`turnedAround`), so
+ * nothing the guest wrote since it started on the new node has a copy yet.
  */
-export function noCopyYetText(target: string, targetOnline: boolean | null): string {
-  if (targetOnline === false) return `no copy back to ${target} yet; ${target} is offline`;
-  return `no copy on ${target} yet; the first sync from the new source has not completed`;
+export function noCopyYetText(target: string, targetOnline: boolean | null, turnedAround = true): string {
+  const copy = turnedAround ? `no copy back to ${target} yet` : `no copy on ${target} yet`;
+  if (targetOnline === false) return `${copy}; ${target} is offline`;
+  return turnedAround ? `${copy}; the first sync from the new source has not completed` : `${copy}; the first sync has not completed`;
 }
