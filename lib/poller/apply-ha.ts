@@ -55,6 +55,27 @@ export async function applyHaAndOutages(db: PrismaClient, clusterId: string, sna
     }
   }
   if (events.length) await db.failoverEvent.createMany({ data: events.map((e) => ({ clusterId, ...e })) });
+  await markUnprotectedJobs(db, clusterId, snapshot, open);
+}
+
+/**
+ * Jobs Proxmox turned around after a recovery start again at last_sync 0 on the new node: record
+ * since when the guest runs there, so its lag counts from that moment (JobUnprotected, read by
+ * deriveJobStatus) and it can breach its RPO and alert instead of showing no lag at all.
+ */
+async function markUnprotectedJobs(db: PrismaClient, clusterId: string, snapshot: ClusterSnapshot, outages: { id: string; node: string }[]) {
+  const recovered = await db.outageGuest.findMany({ where: { outageId: { in: outages.map((o) => o.id) }, recoveredTo: { not: null }, startedAt: { not: null } } });
+  for (const g of recovered) {
+    const turned = snapshot.jobs.filter((j) => j.guest === g.vmid && j.source === g.recoveredTo);
+    if (turned.length === 0) continue;
+    const rows = await db.replicationJob.findMany({ where: { clusterId, jobId: { in: turned.map((j) => j.id) } }, select: { id: true, unprotected: true } });
+    const fromNode = outages.find((o) => o.id === g.outageId)?.node ?? "";
+    for (const row of rows) {
+      if (row.unprotected?.since === g.startedAt) continue;
+      const data = { since: g.startedAt as number, fromNode, toNode: g.recoveredTo as string };
+      await db.jobUnprotected.upsert({ where: { jobRowId: row.id }, create: { jobRowId: row.id, ...data }, update: data });
+    }
+  }
 }
 
 async function writeHaState(db: PrismaClient, clusterId: string, ha: HaRead, now: Date, clusterTime: number) {

@@ -98,6 +98,10 @@ describe("the poller's HA reading", () => {
     const turned = await db.replicationJob.findFirstOrThrow({ where: { jobId: "100-0" } });
     expect(turned.source).toBe("pve2");
     expect(turned.target).toBe("pve1");
+    // No copy back to pve1 yet: the lag counts from the start on pve2, not "unknown".
+    expect(turned.lastSync).toBeNull();
+    expect(await db.jobUnprotected.findUnique({ where: { jobRowId: turned.id } })).toMatchObject({ since: vm100.startedAt, fromNode: "pve1", toNode: "pve2" });
+    expect(turned.lagSeconds).toBe(turned.polledAt! - vm100.startedAt!);
 
     const events = await db.failoverEvent.findMany({ where: { outageId: outage.id }, orderBy: [{ at: "asc" }, { id: "asc" }] });
     const kinds100 = events.filter((e) => e.vmid === 100).map((e) => e.kind);
