@@ -37,7 +37,7 @@ export async function applyHaAndOutages(db: PrismaClient, clusterId: string, sna
     const lrmStamp = lrm.find((l) => l.node === node)?.timestamp ?? null;
     const fromLrm = lrmStamp !== null && lrmStamp <= t && (lastSeenUp === null || lrmStamp >= lastSeenUp - 30);
     const failedAt = fromLrm ? (lrmStamp as number) : (lastSeenUp ?? t);
-    const outage = await createOutage(db, clusterId, node, { lastSeenUp, failedAt, failedAtFrom: fromLrm ? "lrm" : lastSeenUp !== null ? "poll" : "detected", detectedAt: t }, resources);
+    const outage = await createOutage(db, clusterId, node, snapshot, { lastSeenUp, failedAt, failedAtFrom: fromLrm ? "lrm" : lastSeenUp !== null ? "poll" : "detected", detectedAt: t }, resources);
     open.push(outage);
   }
 
@@ -96,10 +96,17 @@ async function createOutage(
   db: PrismaClient,
   clusterId: string,
   node: string,
+  snapshot: ClusterSnapshot,
   times: { lastSeenUp: number | null; failedAt: number; failedAtFrom: string; detectedAt: number },
   resources: HaResourceState[],
 ) {
-  const guests = await db.guest.findMany({ where: { clusterId, node, goneAt: null, template: false }, orderBy: { vmid: "asc" } });
+  const stored = await db.guest.findMany({ where: { clusterId, node, goneAt: null, template: false }, orderBy: { vmid: "asc" } });
+  // A cluster polled for the first time with a node already down: only Proxmox's (stale) answer knows its guests.
+  const guests = stored.length
+    ? stored
+    : snapshot.resources
+        .filter((r) => (r.type === "qemu" || r.type === "lxc") && r.node === node && r.vmid !== undefined && !r.template)
+        .map((r) => ({ vmid: r.vmid as number, type: r.type, name: r.name ?? null, status: r.status ?? "unknown", haState: r.hastate ?? null }));
   const jobs = await db.replicationJob.findMany({ where: { clusterId, goneAt: null, vmid: { in: guests.map((g) => g.vmid) } }, orderBy: { jobId: "asc" } });
   const managed = new Set(resources.filter((r) => r.state !== "ignored").map((r) => r.sid));
   const outage = await db.nodeOutage.create({
