@@ -19,7 +19,7 @@ export async function getFailoverOverview(db: PrismaClient, options: { now?: Dat
   const now = options.now ?? new Date();
   const clusters = await db.cluster.findMany({
     orderBy: { name: "asc" },
-    select: { id: true, name: true, enabled: true, quorate: true, clockSkewMs: true, lastPollOkAt: true, nodes: { orderBy: { name: "asc" }, select: { name: true, online: true, lastSeenAt: true } } },
+    select: { id: true, name: true, enabled: true, quorate: true, clockSkewMs: true, timeZone: true, lastPollOkAt: true, nodes: { orderBy: { name: "asc" }, select: { name: true, online: true, lastSeenAt: true } } },
   });
   const result = [];
   for (const cluster of clusters) {
@@ -64,7 +64,7 @@ export async function getFailoverOverview(db: PrismaClient, options: { now?: Dat
           const sid = haSidOf(g.type, g.vmid);
           const views = jobs
             .filter((j) => j.vmid === g.vmid)
-            .map((j) => toJobView(j, { clusterName: cluster.name, guest: undefined, clusterNow, targetOnline: targetOnline(cluster.id, j.target) }));
+            .map((j) => toJobView(j, { clusterName: cluster.name, guest: undefined, clusterNow, targetOnline: targetOnline(cluster.id, j.target), timeZone: cluster.timeZone }));
           const presence = current ? guestPresence(current, nodeOf(current.node), current.node === o.node ? g.statusBefore : null) : null;
           return {
             vmid: g.vmid,

@@ -31,7 +31,7 @@ export type ReadinessSummary = { ready: number; warnings: number; notReady: numb
 export async function getClusterReadiness(db: PrismaClient, clusterId: string, options: { now?: Date; vmid?: number } = {}) {
   const cluster = await db.cluster.findUnique({
     where: { id: clusterId },
-    select: { id: true, name: true, clockSkewMs: true, nodes: { orderBy: { name: "asc" }, select: { name: true, online: true, storage: true } } },
+    select: { id: true, name: true, clockSkewMs: true, timeZone: true, nodes: { orderBy: { name: "asc" }, select: { name: true, online: true, storage: true } } },
   });
   if (!cluster) return null;
   const guestWhere = { clusterId, goneAt: null, ...(options.vmid !== undefined ? { vmid: options.vmid } : {}) };
@@ -50,7 +50,7 @@ export async function getClusterReadiness(db: PrismaClient, clusterId: string, o
   const result: GuestReadiness[] = guests.map((g) => {
     const views = jobs
       .filter((j) => j.vmid === g.vmid)
-      .map((j) => toJobView(j, { clusterName: cluster.name, guest: undefined, clusterNow, targetOnline: targetOnline(clusterId, j.target) }));
+      .map((j) => toJobView(j, { clusterName: cluster.name, guest: undefined, clusterNow, targetOnline: targetOnline(clusterId, j.target), timeZone: cluster.timeZone }));
     const list = listByVmid.get(g.vmid);
     const readiness = assessReadiness({
       guest: { vmid: g.vmid, type: g.type, node: g.node, template: g.template },
