@@ -35,7 +35,8 @@ export async function applyHaAndOutages(db: PrismaClient, clusterId: string, sna
     const lastSeenUp = known?.lastSeenAt ? toClusterTime(known.lastSeenAt) : null;
     // The dead node's LRM last wrote its status just before it died: the closest to the failure Proxmox knows.
     const lrmStamp = lrm.find((l) => l.node === node)?.timestamp ?? null;
-    const fromLrm = lrmStamp !== null && lrmStamp <= t && (lastSeenUp === null || lrmStamp >= lastSeenUp - 30);
+    // The LRM writes every ~10 s, so its stamp may precede a poll that still saw the node up: take the later.
+    const fromLrm = lrmStamp !== null && lrmStamp <= t && (lastSeenUp === null || lrmStamp > lastSeenUp);
     const failedAt = fromLrm ? (lrmStamp as number) : (lastSeenUp ?? t);
     const outage = await createOutage(db, clusterId, node, snapshot, { lastSeenUp, failedAt, failedAtFrom: fromLrm ? "lrm" : lastSeenUp !== null ? "poll" : "detected", detectedAt: t }, resources);
     open.push(outage);
