@@ -25,7 +25,7 @@ export async function applySnapshot(db: PrismaClient, clusterId: string, snapsho
   return db.$transaction(async (tx) => {
     const wasOffline = await writeNodes(tx, clusterId, snapshot, now);
     const guestNodes = await writeGuests(tx, clusterId, snapshot.resources, now);
-    const existing = new Map((await tx.replicationJob.findMany({ where: { clusterId } })).map((row) => [row.jobId, row]));
+    const existing = new Map((await tx.replicationJob.findMany({ where: { clusterId }, include: { unprotected: { select: { since: true } } } })).map((row) => [row.jobId, row]));
     const logs: LogToFetch[] = [];
     const samples: SampleRow[] = [];
     const volatile: VolatileJobWrite[] = [];
@@ -117,7 +117,7 @@ async function writeJob(
   clusterId: string,
   job: PveJob,
   owner: string | null,
-  row: JobRow | undefined,
+  row: (JobRow & { unprotected?: { since: number } | null }) | undefined,
   snapshot: ClusterSnapshot,
   now: Date,
   samples: SampleRow[],
@@ -141,6 +141,7 @@ async function writeJob(
     targetOnline: snapshot.onlineNodes.includes(job.target) ? true : snapshot.offlineNodes.includes(job.target) ? false : null,
     now: clusterTime,
     rpoSeconds,
+    unprotectedSince: row?.unprotected?.since ?? null,
   });
 
   const configData = {

@@ -3,6 +3,7 @@ import { getReplicationLog } from "@/lib/proxmox/replication";
 import { detectSyncKindFromLog } from "@/lib/replication/runs";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { applySnapshot } from "./apply-snapshot";
+import { followHa } from "./follow-ha";
 import { maintainHistory, MAINTENANCE_INTERVAL_SECONDS } from "./maintain-history";
 import { describeFailure, readClusterSnapshot, type ReadFailure } from "./read-cluster";
 import { readClusterTimeZone, timeZoneIsDue } from "./time-zone";
@@ -52,6 +53,7 @@ export async function runPollCycle(clusterId: string, deps: CycleDeps): Promise<
   }
   const zone = timeZone.timeZone ?? row.timeZone;
 
+  await followHa(db, client, clusterId, snapshot, { now: startedAt, signal: deps.signal });
   const logs = await applySnapshot(db, clusterId, snapshot, startedAt, { timeZone: zone });
   for (const log of logs) {
     try {

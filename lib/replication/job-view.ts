@@ -33,6 +33,8 @@ export type StoredJob = {
   statusMessage: string | null;
   /** The operator's RPO; null means the schedule's default. */
   rpoSeconds: number | null;
+  /** Set after a recovery turned the job around: the lag counts from `since` until its first sync. */
+  unprotected?: { since: number } | null;
 };
 
 /** Prisma `select` for the columns of `StoredJob`. */
@@ -40,7 +42,8 @@ export const JOB_VIEW_SELECT = {
   jobId: true, vmid: true, jobnum: true, source: true, target: true, schedule: true, disabled: true, removeJob: true,
   lastSync: true, lastTry: true, nextSync: true, duration: true, failCount: true, error: true, pid: true,
   stateClusterTime: true, polledAt: true, status: true, statusMessage: true, rpoSeconds: true,
-} as const satisfies Record<keyof StoredJob, true>;
+  unprotected: { select: { since: true } },
+} as const satisfies Record<keyof StoredJob, true | object>;
 
 export type JobViewContext = {
   /** The cluster's clock now (our clock plus the skew measured at the last poll), Unix seconds. */
@@ -100,6 +103,7 @@ export function deriveJobView(job: StoredJob, context: JobViewContext): JobViewF
     now: context.clusterNow,
     rpoSeconds: rpo.seconds,
     lateGraceSeconds: context.lateGraceSeconds,
+    unprotectedSince: job.unprotected?.since ?? null,
   });
   // A whole-cluster read failure leaves the owner's last answer in place and says why in the row.
   const clusterUnreadable = derived.status === "stale" && listedAtLastPoll && job.statusMessage;

@@ -1,5 +1,7 @@
 import "server-only";
 import { z } from "zod";
+import { presenceByGuest } from "@/lib/clusters/presence-queries";
+import { getGuestRecovery } from "@/lib/failover/recovery-queries";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { JOB_ROW_SELECT, toJobView, type JobView } from "./job-rows";
 import { clusterNowSeconds, targetOnlineLookup } from "./job-view";
@@ -101,6 +103,7 @@ export async function getClusterReplication(db: PrismaClient, clusterId: string,
   const clusterNow = clusterNowSeconds(now, cluster.clockSkewMs);
   const views = jobs.map((j) => toJobView(j, { clusterName: cluster.name, guest: undefined, clusterNow, targetOnline: targetOnline(clusterId, j.target), timeZone: cluster.timeZone }));
   const jobsByGuest = groupBy(views, (v) => v.vmid);
+  const presence = await presenceByGuest(db, clusterId, guests, cluster.nodes);
   const { nodes, ...rest } = cluster;
   return {
     readAt: now.toISOString(),
@@ -117,6 +120,7 @@ export async function getClusterReplication(db: PrismaClient, clusterId: string,
       const guestJobs = jobsByGuest.get(g.vmid) ?? [];
       return {
         vmid: g.vmid, name: g.name, type: g.type, node: g.node, status: g.status, haState: g.haState, template: g.template,
+        presence: presence.get(g.vmid) ?? null,
         protection: protectionOf(guestJobs),
         jobs: guestJobs.map((j) => ({ id: j.id, jobId: j.jobId, target: j.target, status: j.status, lagSeconds: j.lagSeconds, rpoSeconds: j.rpoSeconds })),
       };
@@ -128,7 +132,7 @@ export type ClusterReplication = NonNullable<Awaited<ReturnType<typeof getCluste
 /** One guest: its jobs (live ones as table rows) and its most recent runs across them. */
 export async function getGuestReplication(db: PrismaClient, clusterId: string, vmid: number, options: { now?: Date; runs?: number } = {}) {
   const [cluster, guest] = await Promise.all([
-    db.cluster.findUnique({ where: { id: clusterId }, select: { id: true, name: true, clockSkewMs: true, timeZone: true, nodes: { select: { name: true, online: true }, orderBy: { name: "asc" } } } }),
+    db.cluster.findUnique({ where: { id: clusterId }, select: { id: true, name: true, clockSkewMs: true, timeZone: true, nodes: { select: { name: true, online: true, lastSeenAt: true }, orderBy: { name: "asc" } } } }),
     db.guest.findUnique({ where: { clusterId_vmid: { clusterId, vmid } } }),
   ]);
   if (!cluster) return null;
@@ -144,8 +148,11 @@ export async function getGuestReplication(db: PrismaClient, clusterId: string, v
     select: { id: true, jobRowId: true, startedAt: true, endedAt: true, durationSeconds: true, outcome: true, kind: true, error: true },
   });
   const jobIdByRow = new Map(jobs.map((j) => [j.id, j.jobId]));
+  const presence = guest ? (await presenceByGuest(db, clusterId, [guest], cluster.nodes)).get(guest.vmid) ?? null : null;
   return {
-    cluster: { id: cluster.id, name: cluster.name, nodes: cluster.nodes },
+    cluster: { id: cluster.id, name: cluster.name, nodes: cluster.nodes.map((n) => ({ name: n.name, online: n.online })) },
+    presence,
+    recovery: await getGuestRecovery(db, clusterId, vmid, guest?.node ?? null),
     guest: guest
       ? { vmid: guest.vmid, name: guest.name, type: guest.type, node: guest.node, status: guest.status, haState: guest.haState, template: guest.template, goneAt: iso(guest.goneAt) }
       : { vmid, name: null, type: null, node: null, status: "unknown", haState: null, template: false, goneAt: null },

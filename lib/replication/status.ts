@@ -40,6 +40,12 @@ export type JobStatusInput = {
   /** The job's RPO target; null when none is set and none derives from the schedule. */
   rpoSeconds: number | null;
   lateGraceSeconds?: number;
+  /**
+   * When the guest started on its current node after a recovery turned this job around (Proxmox
+   * restarts the job's state at last_sync 0 there): everything written since has no copy, so
+   * with no sync yet the lag counts from this moment instead of being unknown.
+   */
+  unprotectedSince?: number | null;
 };
 
 export type JobStatus = {
@@ -82,7 +88,8 @@ const EMPTY_STATE: JobState = { last_sync: 0, last_try: 0, next_sync: 0, fail_co
 export function deriveJobStatus(input: JobStatusInput): JobStatus {
   const { config, now, rpoSeconds } = input;
   const state = input.state ?? (input.ownerReadable ? EMPTY_STATE : null);
-  const lag = state && state.last_sync > 0 ? Math.max(0, now - state.last_sync) : null;
+  const since = state && state.last_sync > 0 ? state.last_sync : state && input.unprotectedSince ? input.unprotectedSince : null;
+  const lag = since !== null ? Math.max(0, now - since) : null;
   const base = {
     lagSeconds: lag,
     rpoSeconds,
@@ -97,7 +104,8 @@ export function deriveJobStatus(input: JobStatusInput): JobStatus {
     ...extra,
     message,
   });
-  const lastSync = lag === null ? "never synced" : `last sync ${formatDuration(lag)} ago`;
+  const lastSync =
+    lag === null ? "never synced" : state && state.last_sync > 0 ? `last sync ${formatDuration(lag)} ago` : `no copy back to ${config.target} yet, unprotected for ${formatDuration(lag)}`;
 
   if (config.remove_job) {
     const data = config.remove_job === "full" ? `deleting the replica on ${config.target}` : `keeping the replica on ${config.target}`;

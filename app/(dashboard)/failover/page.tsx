@@ -1,20 +1,25 @@
-import { ShieldAlert } from "lucide-react";
-import { EmptyState } from "@/components/empty-state";
+import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import { PageHeader } from "@/components/page-header";
-import { requireUser } from "@/lib/auth/session";
+import { can } from "@/lib/auth/permissions";
+import { requirePagePermission } from "@/lib/auth/session";
+import { getDb } from "@/lib/db/app-db";
+import { getFailoverOverview } from "@/lib/failover/failover-queries";
+import { failoverOverviewQuery } from "@/lib/query/failover-readiness";
+import { getServerQueryClient } from "@/lib/query/server-query-client";
+import { FailoverView } from "./failover-view";
 
 export const metadata = { title: "Failover" };
 
 export default async function FailoverPage() {
-  await requireUser();
+  const user = await requirePagePermission("replication.read", "/failover");
+  const queryClient = getServerQueryClient();
+  queryClient.setQueryData(failoverOverviewQuery().queryKey, await getFailoverOverview(getDb()));
   return (
     <>
-      <PageHeader title="Failover" description="Planned migrations and recovery from a dead node, step by step, with the data-loss window shown before you commit." />
-      <EmptyState
-        icon={ShieldAlert}
-        title="Nothing to fail over yet"
-        description="Failover works on replicated guests. Connect a cluster and protect a guest with a replication job first."
-      />
+      <PageHeader title="Failover" description="What is down and how HA is bringing it back, the data each failure costs, and how ready every guest is before anything breaks." />
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <FailoverView canAct={can(user.role, "failover.execute")} />
+      </HydrationBoundary>
     </>
   );
 }

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import Link from "next/link";
 import { Search } from "lucide-react";
+import { GuestState } from "@/components/guest-state";
 import { StatusBadge } from "@/components/status-badge";
 import { Input } from "@/components/ui/input";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -71,7 +72,7 @@ export function ClusterGuests({ clusterId, guests }: { clusterId: string; guests
                 </TableCell>
                 <TableCell className="hidden sm:table-cell">{g.node}</TableCell>
                 <TableCell className="hidden text-sm md:table-cell">
-                  {g.status}
+                  <GuestState presence={g.presence} fallback={g.status} />
                   {g.haState && <span className="text-muted-foreground"> · HA {g.haState}</span>}
                 </TableCell>
                 <TableCell>

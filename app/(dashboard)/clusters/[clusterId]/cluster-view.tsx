@@ -11,6 +11,7 @@ import { clusterStatus, errorKindTitle } from "@/lib/clusters/cluster-status";
 import { clusterReplicationQuery } from "@/lib/query/replication";
 import { formatDuration } from "@/lib/replication/format-duration";
 import { ClusterGuests } from "./cluster-guests";
+import { ClusterReadiness } from "./cluster-readiness";
 import { NodeCards } from "./node-cards";
 import { PollerHealthPanel } from "./poller-health-panel";
 
@@ -46,6 +47,7 @@ export function ClusterView({ clusterId }: { clusterId: string }) {
       )}
       <PollerHealthPanel clusterId={clusterId} />
       <NodeCards nodes={data.nodes} />
+      <ClusterReadiness clusterId={clusterId} />
       <ClusterGuests clusterId={clusterId} guests={data.guests} />
     </div>
   );

@@ -1,9 +1,12 @@
 import Link from "next/link";
 import { JobStatusBadge } from "@/components/job-status-badge";
 import { LagBar } from "@/components/lag-bar";
+import { GuestState } from "@/components/guest-state";
 import { StatusBadge } from "@/components/status-badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { noCopyYetText } from "@/lib/failover/outage";
 import { formatAgo } from "@/lib/replication/format-time";
+import { RecoveryNote } from "./recovery-note";
 import type { GuestReplication } from "@/lib/replication/queries";
 
 export function GuestSummary({ detail }: { detail: GuestReplication }) {
@@ -11,6 +14,11 @@ export function GuestSummary({ detail }: { detail: GuestReplication }) {
   const active = jobs.filter((j) => !j.disabled && !j.removeJob);
   return (
     <div className="grid gap-4 lg:grid-cols-3">
+      {detail.recovery && (
+        <div className="lg:col-span-3">
+          <RecoveryNote recovery={detail.recovery} />
+        </div>
+      )}
       <Card className="py-4">
         <CardHeader className="px-4">
           <CardTitle className="text-base">Guest</CardTitle>
@@ -18,7 +26,9 @@ export function GuestSummary({ detail }: { detail: GuestReplication }) {
         <CardContent className="px-4">
           <dl className="grid grid-cols-2 gap-3 text-sm">
             <dt className="text-muted-foreground">State</dt>
-            <dd>{guest.status}</dd>
+            <dd>
+              <GuestState presence={detail.presence} fallback={guest.status} />
+            </dd>
             <dt className="text-muted-foreground">Node</dt>
             <dd>{guest.node ?? "—"}</dd>
             <dt className="text-muted-foreground">HA</dt>
@@ -50,7 +60,10 @@ export function GuestSummary({ detail }: { detail: GuestReplication }) {
                   {job.target}
                 </Link>
                 <p className="text-muted-foreground text-xs">
-                  Job {job.jobId} · last sync {formatAgo(job.lastSync, job.clusterNow)}
+                  Job {job.jobId} ·{" "}
+                  {job.lastSync
+                    ? `last sync ${formatAgo(job.lastSync, job.clusterNow)}`
+                    : noCopyYetText(job.target, detail.cluster.nodes.find((n) => n.name === job.target)?.online ?? null, detail.recovery !== null)}
                 </p>
               </div>
               <div className="flex items-center gap-4">

@@ -12,6 +12,7 @@ import { guestReplicationQuery } from "@/lib/query/replication";
 import { AddJobDialog } from "./add-job-dialog";
 import { GuestHistory } from "./guest-history";
 import { GuestSummary } from "./guest-summary";
+import { ReadinessPanel } from "./readiness-panel";
 
 export function GuestView({ clusterId, vmid, canManage }: { clusterId: string; vmid: number; canManage: boolean }) {
   const { data, error } = useQuery(guestReplicationQuery(clusterId, vmid));
@@ -37,8 +38,9 @@ export function GuestView({ clusterId, vmid, canManage }: { clusterId: string; v
           <TabsTrigger value="replication">Replication ({data.jobs.length})</TabsTrigger>
           <TabsTrigger value="history">History</TabsTrigger>
         </TabsList>
-        <TabsContent value="summary">
+        <TabsContent value="summary" className="flex flex-col gap-4">
           <GuestSummary detail={data} />
+          <ReadinessPanel clusterId={clusterId} vmid={vmid} />
         </TabsContent>
         <TabsContent value="replication">
           {data.jobs.length === 0 ? (

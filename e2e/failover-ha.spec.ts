@@ -1,0 +1,139 @@
+import { expect, request, test, type APIRequestContext } from "@playwright/test";
+import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
+import { ADMIN, createUserViaApi, signIn, signInAs } from "./fixtures/accounts";
+
+// HA recovery followed on the Failover page: the demo simulator (VM 100 "db-primary" HA-managed
+// on pve1, replicated to pve2) added as a cluster through the app's API and polled by the app.
+// pve1 is killed and the simulator's clock advanced through its control API, so HA's two
+// minutes pass in a few seconds.
+test.describe.configure({ mode: "serial" });
+
+let fx: SimulatorFixture;
+let control: APIRequestContext;
+let clusterId = "";
+const stamp = Date.now();
+const OPERATOR = { email: `olga-${stamp}@example.com`, name: "Olga Operator", password: "olgas-own-pass-1" };
+const VIEWER = { email: `vera-${stamp}@example.com`, name: "Vera Viewer", password: "veras-own-pass-1" };
+
+async function controlCall(method: "POST" | "PUT", path: string, data: unknown) {
+  // Through pve2, which this spec never kills: a node's own listener closes when it goes down.
+  const { host, port } = fx.endpoint("pve2");
+  const response = await control.fetch(`https://${host}:${port}${path}`, { method, data, headers: { Authorization: `Bearer ${fx.sim.controlToken}` } });
+  expect(response.status(), await response.text()).toBe(200);
+}
+
+test.beforeAll(async ({ browser }) => {
+  fx = await startSimulatorFixture({ scenario: "demo", seed: 11, startTime: Math.floor(Date.now() / 1000) - 2 * 3600, speed: 0 });
+  for (let i = 0; i < 120; i++) fx.sim.advance(60);
+  fx.sim.clock.set(Date.now());
+  fx.sim.clock.setSpeed(1);
+  control = await request.newContext({ ignoreHTTPSErrors: true });
+
+  const page = await browser.newPage();
+  await signInAs(page, ADMIN);
+  const existing = ((await (await page.request.get("/api/clusters")).json()) as { id: string; name: string }[]).find((c) => c.name === "e2e-ha");
+  if (existing) await page.request.delete(`/api/clusters/${existing.id}`, { data: { keepHistory: false } });
+  const response = await page.request.post("/api/clusters", {
+    data: {
+      name: "e2e-ha",
+      endpoints: fx.sim.nodeNames.map((n) => `${fx.endpoint(n).host}:${fx.endpoint(n).port}`).join("\n"),
+      authKind: "token",
+      principal: fx.sim.credentials.tokenId,
+      secret: fx.sim.credentials.tokenSecret,
+      trustKind: "fingerprint",
+      fingerprints: fx.pins,
+    },
+  });
+  expect(response.status(), await response.text()).toBe(201);
+  clusterId = ((await response.json()) as { id: string }).id;
+  for (const [account, role] of [[OPERATOR, "operator"], [VIEWER, "viewer"]] as const) {
+    await createUserViaApi(page, { email: account.email, name: account.name, role, password: "temporary-pass-1" });
+  }
+  await page.close();
+  for (const account of [OPERATOR, VIEWER]) {
+    const p = await browser.newPage();
+    await signIn(p, account.email, "temporary-pass-1");
+    await expect(p).toHaveURL(/\/account\/password/);
+    const change = await p.request.post("/api/account/password", { data: { currentPassword: "temporary-pass-1", newPassword: account.password } });
+    expect(change.status(), await change.text()).toBe(200);
+    await p.close();
+  }
+});
+
+test.afterAll(async () => {
+  if (fx) {
+    // Power pve1 back on and let it boot; then every guest must run on exactly one node.
+    if (!fx.sim.model.node("pve1")?.online) {
+      await controlCall("PUT", "/control/nodes/pve1", { online: 1 });
+      await controlCall("POST", "/control/clock", { advance: 180 });
+    }
+    const seen = new Map<number, number>();
+    for (const g of fx.sim.model.guests.values()) seen.set(g.vmid, (seen.get(g.vmid) ?? 0) + 1);
+    expect([...seen.values()].every((n) => n === 1)).toBe(true);
+    const running = [...fx.sim.model.guests.values()].filter((g) => g.status === "running");
+    expect(running.every((g) => fx.sim.model.node(g.node)?.online)).toBe(true);
+  }
+  await control?.dispose();
+  await fx?.close();
+});
+
+test("a viewer sees readiness, and that nothing is down, but no actions", async ({ page }) => {
+  await signInAs(page, VIEWER);
+  await page.goto("/failover");
+  await expect(page.getByTestId("nothing-down")).toContainText("Nothing is down.");
+  const summary = page.getByTestId("readiness-summary");
+  await expect(summary.getByText(/e2e-ha/)).toBeVisible({ timeout: 30_000 });
+  // VM 100 is HA-managed without a rule: HA could recover it to pve3, which holds no replica.
+  const vm100 = summary.getByTestId("readiness-100");
+  await expect(vm100).toContainText("Not ready", { timeout: 30_000 });
+  await vm100.locator("summary").click();
+  await expect(vm100).toContainText(/HA could recover vm:100 to pve3, which holds no replica/);
+  await expect(page.getByRole("button", { name: /switch over|evacuate|recover|migrate/i })).toHaveCount(0);
+
+  await page.getByRole("link", { name: "db-primary" }).first().click();
+  const panel = page.getByTestId("readiness-panel");
+  await expect(panel.getByTestId("readiness-verdict")).toHaveText("Not ready");
+  await expect(panel).toContainText("Recovery to: pve2 or pve3");
+  await expect(page.getByRole("button", { name: /switch over/i })).toHaveCount(0);
+});
+
+test("an operator follows an HA guest from its killed node to started elsewhere, with the data-loss window", async ({ page }) => {
+  await signInAs(page, OPERATOR);
+  await page.goto("/failover");
+  await expect(page.getByTestId("nothing-down")).toBeVisible();
+
+  await controlCall("PUT", "/control/nodes/pve1", { online: 0 });
+  const node = page.getByTestId("down-node-pve1");
+  await expect(node).toBeVisible({ timeout: 30_000 });
+  const guest = node.getByTestId("outage-guest-100");
+  await expect(guest).toContainText("HA recovery under way");
+  await expect(guest.getByTestId("ha-timeline").locator('[data-step="lost"]')).toHaveAttribute("data-done", "true");
+  await expect(guest.getByTestId("ha-timeline").locator('[data-step="started"]')).toContainText("waiting");
+
+  // HA: fence ~40 s after the failure, recovery when the lock expires (120 s), the LRM's start 3 s later.
+  await controlCall("POST", "/control/clock", { advance: 50 });
+  await controlCall("POST", "/control/clock", { advance: 90 });
+  await expect(guest).toContainText("Started on pve2", { timeout: 30_000 });
+  const timeline = guest.getByTestId("ha-timeline");
+  for (const step of ["fenced", "recovered", "started"]) await expect(timeline.locator(`[data-step="${step}"]`)).toHaveAttribute("data-done", "true");
+  await expect(timeline.locator('[data-step="recovered"]')).toContainText("Recovered to pve2");
+  const loss = guest.getByTestId("data-loss");
+  await expect(loss).toContainText(/Data-loss window: [\dhms ]+ \(\d+ seconds( at least)?\): the copy on pve2 is from/);
+  await expect(guest.getByTestId("move-refused")).toContainText("HA-managed");
+
+  // pvesr on pve2 turns the job around within a minute: no copy back to pve1 while it is down.
+  await controlCall("POST", "/control/clock", { advance: 70 });
+  await expect(timeline.locator('[data-step="turned"]')).toHaveAttribute("data-done", "true", { timeout: 30_000 });
+  await expect(guest).toContainText("no copy back to pve1 yet; pve1 is offline");
+
+  // A non-HA guest of the dead node stays there, and reads as unknown, never as "running".
+  await expect(node.getByTestId("outage-guest-101")).toContainText(/node pve1 offline, last seen running at/);
+  await page.goto(`/clusters/${clusterId}`);
+  const row101 = page.getByRole("row").filter({ hasText: "web-01" });
+  await expect(row101.getByTestId("guest-state")).toContainText(/Unknown\s*node pve1 offline, last seen running at/);
+  await expect(page.getByTestId("cluster-readiness")).toBeVisible();
+  await page.goto("/failover");
+  await page.getByRole("link", { name: "db-primary" }).first().click();
+  await expect(page.getByTestId("recovery-note")).toContainText("Recovered from pve1 to pve2");
+  await expect(page.getByTestId("recovery-note")).toContainText(/data-loss window [\dhms ]+ \(\d+ seconds/);
+});
