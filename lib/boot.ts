@@ -6,6 +6,7 @@ import { getDb } from "@/lib/db/app-db";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { startAppPoller } from "@/lib/poller/app-poller";
+import { startAppFailoverExecutor } from "@/lib/failover/app-executor";
 import { assertDataDirWritable, getServerSecrets } from "@/lib/server-secrets";
 
 /**
@@ -35,6 +36,13 @@ export async function bootServer(): Promise<void> {
       onError: (cluster, error) => logger.error({ cluster: cluster.name, err: error }, "Poll cycle crashed"),
     });
   }
+  // Failovers run on the server, not in a browser tab: resumes any operation left running.
+  startAppFailoverExecutor({
+    db: getDb(),
+    clientFor: (cluster) => buildClientForCluster(cluster, { encryptionKey: secrets.encryptionKey }),
+    now: Date.now,
+    onError: (operationId, error) => logger.error({ operationId, err: error }, "Failover executor pass crashed"),
+  });
   logger.info({ url: env.appUrl, dataDir: env.DATA_DIR, demo: env.DEMO_MODE }, "pve-standby is ready");
 }
 
