@@ -79,7 +79,8 @@ export const migrateStep: StepHandler = {
 async function confirmOnTarget(ctx: StepContext, g: GuestPlan, result: Record<string, unknown>) {
   const live = await readLiveCluster(ctx.client, ctx.deps.now);
   const node = guestEntries(live, g.vmid)[0]?.node;
-  if (node === g.target) return { outcome: "done" as const, message: `${label(g)} moved to ${g.target}.`, result };
+  // movedAt (cluster clock) tells later whether the reversed job has synced since.
+  if (node === g.target) return { outcome: "done" as const, message: `${label(g)} moved to ${g.target}.`, result: { ...result, movedAt: live.now } };
   return { outcome: "wait" as const, message: `The task ended; waiting for Proxmox to list ${label(g)} on ${g.target} (now ${node ?? "nowhere"}).`, result };
 }
 
@@ -98,7 +99,7 @@ async function verifyHa(ctx: StepContext, g: GuestPlan) {
   if (crm === "error") return { outcome: "fail" as const, message: `HA put ${g.haSid} in the error state (${service?.status}).`, result };
   const wanted = g.running ? "started" : "stopped";
   if (node === g.target && service?.node === g.target && crm === wanted) {
-    return { outcome: "done" as const, message: `HA reports ${g.haSid} ${wanted} on ${g.target}.`, result };
+    return { outcome: "done" as const, message: `HA reports ${g.haSid} ${wanted} on ${g.target}.`, result: { ...result, movedAt: live.now } };
   }
   return { outcome: "wait" as const, message: `HA: ${service?.status ?? "no status yet"}${result.progress ? `; ${result.progress}` : ""}.`, result };
 }
