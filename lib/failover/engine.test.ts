@@ -148,7 +148,7 @@ describe("a planned switch-over", () => {
     storage.extraUsed = 0;
     await startSwitchover(gather(client), { clusterId: "demo", vmid: 101, target: "pve2", acceptWarnings: true }, holder);
     await expect(startSwitchover(gather(client), { clusterId: "demo", vmid: 101, target: "pve2", acceptWarnings: true }, { id: "u2", label: "sam@example.com" }))
-      .rejects.toThrow(/another failover operation holds this guest: olivia@example.com since/i);
+      .rejects.toThrow(/another failover operation holds this guest: held by olivia@example.com since/i);
   });
 
   it("moves an HA-managed VM through HA and waits until HA reports it started on the target", async () => {

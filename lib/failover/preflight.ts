@@ -70,10 +70,11 @@ export function switchoverPreflight(input: PreflightInput): Preflight {
   checks.push(...roomChecks(input, source));
 
   const configLock = input.config?.lock ?? guest.lock;
-  if (configLock) add("Lock", "fail", `Proxmox has the guest locked (${configLock}); wait until that ends.`);
-  else if (input.lock && input.lock.operationId !== input.ownOperationId) {
-    add("Lock", "fail", `Another failover operation holds this guest: ${input.lock.holderLabel} since ${input.lock.acquiredAt.toISOString()}.`);
-  } else add("Lock", "pass", "Nobody else is moving this guest.");
+  // Our own lock first: it names who is moving the guest (Proxmox's `migrate` lock would not).
+  if (input.lock && input.lock.operationId !== input.ownOperationId) {
+    add("Lock", "fail", `Another failover operation holds this guest: held by ${input.lock.holderLabel} since ${input.lock.acquiredAt.toISOString()}; you may watch it but not act.`);
+  } else if (configLock) add("Lock", "fail", `Proxmox has the guest locked (${configLock}); wait until that ends.`);
+  else add("Lock", "pass", "Nobody else is moving this guest.");
 
   if (ha) {
     const ok = ha.state === undefined || ha.state === "started" || ha.state === "stopped";

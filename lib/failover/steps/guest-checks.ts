@@ -24,8 +24,8 @@ export const preflightStep: StepHandler = {
     const warnings = pre.checks.filter((c) => c.result === "warning").length;
     return { outcome: "ready", checks: pre.checks, message: warnings ? `Checks passed with ${warnings} warning(s).` : "All checks passed." };
   },
-  async verify() {
-    return { outcome: "done", message: "Checked." };
+  async verify(ctx) {
+    return { outcome: "done", message: ctx.step.message ?? "Checked." };
   },
 };
 

@@ -9,8 +9,8 @@ import { Alert, AlertDescription } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { operationQuery } from "@/lib/failover/query";
-import type { OperationView as View, StepView } from "@/lib/failover/queries";
 import { OperationStateBadge, utc } from "../operation-state";
+import { groupByGuest } from "../group-by-guest";
 import { OperationControls } from "./operation-controls";
 import { ReversedJobs } from "./reversed-jobs";
 import { StepList } from "./step-list";
@@ -92,12 +92,4 @@ export function OperationView({ operationId, canExecute, canRunJobs }: { operati
       )}
     </div>
   );
-}
-
-export function groupByGuest(view: View): { vmid: number; label: string; steps: StepView[] }[] {
-  return view.plan.guests.map((g) => ({
-    vmid: g.vmid,
-    label: `${g.type === "lxc" ? "CT" : "VM"} ${g.vmid}${g.name ? ` (${g.name})` : ""}: ${g.source} → ${g.target}`,
-    steps: view.steps.filter((s) => s.vmid === g.vmid && s.kind !== "leave-alone"),
-  }));
 }

@@ -6,7 +6,7 @@ import { requirePagePermission } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/app-db";
 import { getOperationTimeline, getOperationView } from "@/lib/failover/queries";
 import { OperationStateBadge, utc } from "../../operation-state";
-import { groupByGuest } from "../operation-view";
+import { groupByGuest } from "../../group-by-guest";
 import { StepList } from "../step-list";
 import { PrintButton } from "./print-button";
 import { describeEvent, finalPlacement } from "./report-text";
