@@ -1,6 +1,4 @@
 import crypto from "node:crypto";
-import type { ProxmoxClient } from "@/lib/proxmox/client";
-import type { Cluster } from "@/prisma/generated/client";
 import type { FailoverDeps } from "./deps";
 import { advanceOperation } from "./engine";
 
@@ -23,18 +21,7 @@ export function startFailoverExecutor(deps: ExecutorDeps, options: { autostart?:
   const holder = deps.holder ?? `failover-${crypto.randomUUID()}`;
   const leaseMs = deps.leaseMs ?? 20_000;
   const inFlight = new Map<string, Promise<void>>();
-  const clients = new Map<string, { version: number; client: ProxmoxClient }>();
   let stopped = false;
-
-  const clientFor = (cluster: Cluster) => {
-    const version = cluster.updatedAt.getTime();
-    const cached = clients.get(cluster.id);
-    if (cached && cached.version === version) return cached.client;
-    cached?.client.close();
-    const client = deps.clientFor(cluster);
-    clients.set(cluster.id, { version, client });
-    return client;
-  };
 
   const runOne = async (operationId: string, clusterId: string) => {
     const now = new Date(deps.now());
@@ -45,9 +32,11 @@ export function startFailoverExecutor(deps: ExecutorDeps, options: { autostart?:
     if (count === 0) return;
     const cluster = await deps.db.cluster.findUnique({ where: { id: clusterId } });
     if (!cluster) return;
+    // The app's shared client of the cluster (lib/clusters/cluster-clients): not ours to close.
+    const client = deps.clientFor(cluster);
     // Keep going while passes make progress (several phases per tick), but yield regularly.
     for (let i = 0; i < 5 && !stopped; i++) {
-      const pass = await advanceOperation(deps, operationId, clientFor(cluster));
+      const pass = await advanceOperation(deps, operationId, client);
       if (pass.state !== "running" || !pass.progressed) break;
     }
   };
@@ -80,7 +69,6 @@ export function startFailoverExecutor(deps: ExecutorDeps, options: { autostart?:
       stopped = true;
       if (loop) clearInterval(loop);
       await Promise.allSettled(inFlight.values());
-      for (const { client } of clients.values()) client.close();
     },
   };
 }
