@@ -189,6 +189,9 @@ test("an operator switches a VM over live; a refresh mid-operation resumes; a se
   await expect(page.getByTestId("data-loss")).toContainText("None (0 seconds)");
   await screenshots(page, info, "report");
   await page.emulateMedia({ media: "print" });
+  await expect(page.getByRole("button", { name: "Print" })).toBeHidden();
+  await expect(page.getByRole("heading", { level: 1, name: /Switch over VM 101/ })).toBeVisible();
+  await page.screenshot({ path: info.outputPath("report-print.png"), fullPage: true });
   await page.pdf({ path: info.outputPath("report-a4.pdf"), format: "A4" });
   await page.emulateMedia({ media: "screen" });
 

@@ -27,14 +27,22 @@ export function StepList({ steps, print = false }: { steps: StepView[]; print?: 
             </p>
           )}
           {s.progress && s.state === "verifying" && <p className="text-sm" data-testid="task-progress">Progress: {s.progress}</p>}
-          {s.taskLog.length > 0 && (
-            <details open={!print && s.state !== "done"} className="rounded-md border">
-              <summary className="cursor-pointer px-3 py-2 text-sm">Task log ({s.taskLog.length} lines)</summary>
-              <pre className={`bg-muted/40 overflow-x-auto p-3 font-mono text-xs whitespace-pre-wrap ${print ? "" : "max-h-80 overflow-y-auto"}`} data-testid="task-log">
-                {s.taskLog.join("\n")}
-              </pre>
-            </details>
-          )}
+          {s.taskLog.length > 0 &&
+            (print ? (
+              <div className="grid gap-1">
+                <p className="text-sm font-medium">Task log ({s.taskLog.length} lines)</p>
+                <pre className="bg-muted/40 overflow-x-auto rounded-md border p-3 font-mono text-xs whitespace-pre-wrap" data-testid="task-log">
+                  {s.taskLog.join("\n")}
+                </pre>
+              </div>
+            ) : (
+              <details open={s.state !== "done"} className="rounded-md border">
+                <summary className="cursor-pointer px-3 py-2 text-sm">Task log ({s.taskLog.length} lines)</summary>
+                <pre className="bg-muted/40 max-h-80 overflow-x-auto overflow-y-auto p-3 font-mono text-xs whitespace-pre-wrap" data-testid="task-log">
+                  {s.taskLog.join("\n")}
+                </pre>
+              </details>
+            ))}
         </li>
       ))}
     </ol>

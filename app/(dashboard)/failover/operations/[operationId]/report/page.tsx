@@ -22,7 +22,6 @@ const PRINT_CSS = `
   main { max-width: none !important; padding: 0 !important; }
   section { break-inside: avoid-page; }
   pre { white-space: pre-wrap !important; word-break: break-all; max-height: none !important; overflow: visible !important; }
-  details > summary { display: none; }
   table { font-size: 8.5pt; }
 }`;
 
@@ -43,7 +42,7 @@ export default async function OperationReportPage({ params }: { params: Promise<
         </Link>
         <PrintButton />
       </div>
-      <header className="grid gap-1" data-report-header>
+      <div className="grid gap-1" data-report-header>
         <p className="text-muted-foreground text-sm">Failover report · pve-standby</p>
         <h1 className="text-2xl font-semibold tracking-tight">{view.title}</h1>
         <p className="text-sm">
@@ -53,7 +52,7 @@ export default async function OperationReportPage({ params }: { params: Promise<
         <div>
           <OperationStateBadge state={view.state} />
         </div>
-      </header>
+      </div>
 
       <section className="grid gap-2">
         <h2 className="text-lg font-semibold">Outcome</h2>

@@ -19,7 +19,7 @@ export function describeEvent(e: ReportEvent): string {
   const parts = [what + (d.step ? `: ${d.step}` : "")];
   if (d.message) parts.push(d.message);
   if (d.note) parts.push(d.note);
-  if (d.upid) parts.push(`task ${d.upid}`);
+  if (d.upid && !d.note?.includes(d.upid)) parts.push(`task ${d.upid}`);
   if (d.checks?.length) {
     const count = (r: string) => d.checks?.filter((c) => c.result === r).length ?? 0;
     parts.push(`checks: ${count("pass")} pass, ${count("warning")} warning, ${count("fail")} fail`);
