@@ -9,4 +9,6 @@ export type FailoverDeps = {
   db: PrismaClient;
   clientFor: (cluster: Cluster) => ProxmoxClient;
   now: () => number;
+  /** A step changed the cluster (a guest moved): the app polls it at once so every page shows it. */
+  onClusterChanged?: (clusterId: string) => void;
 };

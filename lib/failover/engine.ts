@@ -160,6 +160,7 @@ async function verify(deps: FailoverDeps, op: Op, step: Step, handler: StepHandl
     return markFailed(deps, op, current, v.message);
   }
   await update(deps, step, { state: "done", endedAt: nowDate(deps), result, message: v.message });
+  if (step.kind === "migrate") deps.onClusterChanged?.(op.clusterId);
   await recordOperationAudit(deps.db, op, "failover.step", "success", { step: step.title, vmid: step.vmid, upid: step.upid, message: v.message }, nowDate(deps));
   return true;
 }
@@ -189,6 +190,7 @@ async function finish(deps: FailoverDeps, op: Op): Promise<string> {
   const guests = new Set(op.steps.filter((s) => s.kind === "migrate").map((s) => s.vmid)).size;
   const left = op.steps.filter((s) => s.kind === "leave-alone").length;
   const state = failed.length ? "failed" : "succeeded";
+  deps.onClusterChanged?.(op.clusterId);
   const parts = [`${moved} of ${guests} guest(s) moved.`];
   if (left) parts.push(`${left} left alone (no replica).`);
   for (const s of failed) parts.push(`${s.title} failed: ${s.message}`);

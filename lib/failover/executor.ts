@@ -33,7 +33,16 @@ export function startFailoverExecutor(deps: ExecutorDeps, options: { autostart?:
     const cluster = await deps.db.cluster.findUnique({ where: { id: clusterId } });
     if (!cluster) return;
     // The app's shared client of the cluster (lib/clusters/cluster-clients): not ours to close.
-    const client = deps.clientFor(cluster);
+    let client;
+    try {
+      client = deps.clientFor(cluster);
+    } catch (error) {
+      // A removed credential or a broken pin: say so on the operation instead of only in the log.
+      const why = error instanceof Error ? error.message : String(error);
+      await deps.db.failoverOperation.update({ where: { id: operationId }, data: { summary: `Waiting: cannot connect to ${cluster.name}: ${why}` } });
+      throw error;
+    }
+    await deps.db.failoverOperation.updateMany({ where: { id: operationId, state: "running", summary: { startsWith: "Waiting: " } }, data: { summary: null } });
     // Keep going while passes make progress (several phases per tick), but yield regularly.
     for (let i = 0; i < 5 && !stopped; i++) {
       const pass = await advanceOperation(deps, operationId, client);
