@@ -114,7 +114,7 @@ async function checkAndAct(deps: FailoverDeps, op: Op, step: Step, handler: Step
   const checksJson = check.checks ? JSON.stringify(check.checks) : step.checks;
   if (check.outcome !== "wait" || check.message !== step.message) {
     await recordOperationAudit(deps.db, op, "failover.check", check.outcome === "fail" ? "failure" : "success",
-      { step: step.title, vmid: step.vmid, outcome: check.outcome, message: check.message, checks: check.checks ?? [] }, nowDate(deps));
+      { step: step.title, vmid: step.vmid, outcome: check.outcome, message: check.message, checks: (check.checks ?? []).map((c) => `${c.name}: ${c.result}`) }, nowDate(deps));
   }
   let current = await update(deps, step, { checks: checksJson, result: JSON.stringify(result), message: check.message });
   if (check.outcome === "fail") return markFailed(deps, op, current, check.message);

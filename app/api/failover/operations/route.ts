@@ -18,7 +18,7 @@ export const POST = guardedRoute({ permission: "failover.execute", action: "fail
       return { ...(await startEvacuation(deps, { clusterId: body.clusterId, node: body.node, parallelism: body.parallelism, acceptWarnings: body.acceptWarnings }, holder)), checks: undefined };
     }
     const op = await startSwitchover(deps, { clusterId: body.clusterId, vmid: body.vmid, target: body.target, acceptWarnings: body.acceptWarnings }, holder);
-    return { id: op.id, title: op.title, checks: op.preflight.checks };
+    return { id: op.id, title: op.title, checks: op.preflight.checks.map((c) => `${c.name}: ${c.result}`) };
   });
   triggerFailoverExecutor();
   const checks = created.checks;

@@ -14,14 +14,14 @@ const ACTION_WORDS: Record<string, string> = {
 
 /** One timeline row in words, from the audit row's details. */
 export function describeEvent(e: ReportEvent): string {
-  const d = e.details as { step?: string; message?: string; note?: string; upid?: string | null; summary?: string; state?: string; checks?: { result: string }[] };
+  const d = e.details as { step?: string; message?: string; note?: string; upid?: string | null; summary?: string; state?: string; checks?: string[] };
   const what = ACTION_WORDS[e.action] ?? e.action;
   const parts = [what + (d.step ? `: ${d.step}` : "")];
   if (d.message) parts.push(d.message);
   if (d.note) parts.push(d.note);
   if (d.upid && !d.note?.includes(d.upid)) parts.push(`task ${d.upid}`);
   if (d.checks?.length) {
-    const count = (r: string) => d.checks?.filter((c) => c.result === r).length ?? 0;
+    const count = (r: string) => d.checks?.filter((c) => c.endsWith(`: ${r}`)).length ?? 0;
     parts.push(`checks: ${count("pass")} pass, ${count("warning")} warning, ${count("fail")} fail`);
   }
   if (d.summary) parts.push(d.summary);
