@@ -6,8 +6,9 @@ import { appClusterClients } from "@/lib/clusters/cluster-clients";
 import { getDb } from "@/lib/db/app-db";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
-import { startAppPoller, stopAppPoller } from "@/lib/poller/app-poller";
+import { startAppPoller, stopAppPoller, triggerPoll } from "@/lib/poller/app-poller";
 import { releaseAllLeasesSync } from "@/lib/poller/lease";
+import { startAppFailoverExecutor } from "@/lib/failover/app-executor";
 import { assertDataDirWritable, getServerSecrets } from "@/lib/server-secrets";
 
 /**
@@ -42,6 +43,14 @@ export async function bootServer(): Promise<void> {
       }
     });
   }
+  // Failovers run on the server, not in a browser tab: resumes any operation left running.
+  startAppFailoverExecutor({
+    db: getDb(),
+    clientFor: (cluster) => appClusterClients().clientFor(cluster),
+    now: Date.now,
+    onClusterChanged: triggerPoll,
+    onError: (operationId, error) => logger.error({ operationId, err: error }, "Failover executor pass crashed"),
+  });
   logger.info({ url: env.appUrl, dataDir: env.DATA_DIR, demo: env.DEMO_MODE }, "pve-standby is ready");
 }
 

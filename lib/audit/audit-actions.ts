@@ -20,6 +20,14 @@ export const AUDIT_ACTIONS = [
   "replication.delete",
   "replication.run",
   "replication.rpo_update",
+  "failover.start",
+  "failover.pause",
+  "failover.resume",
+  "failover.abandon",
+  "failover.check",
+  "failover.task",
+  "failover.step",
+  "failover.finish",
 ] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;

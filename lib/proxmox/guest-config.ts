@@ -7,10 +7,22 @@ import type { PveResult } from "./response";
 
 type CallOptions = { signal?: AbortSignal };
 
+// Only the keys pve-standby reads; the config holds many more (disks, nets, …) kept as unknown.
+export const guestConfigSchema = z
+  .object({
+    name: z.string().optional(),
+    hostname: z.string().optional(),
+    startup: z.string().optional(),
+    onboot: z.union([z.number(), z.string()]).optional(),
+    lock: z.string().optional(),
+    digest: z.string().optional(),
+  })
+  .catchall(z.unknown());
+export type GuestConfig = z.infer<typeof guestConfigSchema>;
+
 /**
- * A guest's configuration (`GET /nodes/{node}/qemu|lxc/{vmid}/config`), kept as the raw key →
- * value map: only the disk keys are read (parseGuestDisks), the rest is passed through untyped.
- * Only the node that owns the guest can answer, so a dead node's guests cannot be read.
+ * The guest's current configuration (`/etc/pve/nodes/<node>/…/<vmid>.conf`); proxied to its node,
+ * so a dead node's guests cannot be read (which is why the poller keeps their disk lists).
  */
 export function getGuestConfig(
   client: ProxmoxClient,
@@ -18,9 +30,19 @@ export function getGuestConfig(
   type: GuestType,
   vmid: number,
   options: CallOptions = {},
-): Promise<PveResult<Record<string, unknown>>> {
+): Promise<PveResult<GuestConfig>> {
   const path = pvePath`/nodes/${assertNodeName(node)}/${type}/${assertVmid(vmid)}/config`;
-  return client.call({ method: "GET", path, schema: z.record(z.string(), z.unknown()), ...options });
+  return client.call({ method: "GET", path, schema: guestConfigSchema, ...options });
+}
+
+/**
+ * `startup: order=2,up=30,down=60` (pve-guest-common PVE::JSONSchema pve-startup-order). Guests
+ * without an order start after those with one (pve-manager startall), so they sort last.
+ */
+export function readStartupOrder(startup: string | undefined): number | null {
+  if (!startup) return null;
+  const match = /(?:^|,)order=(\d+)(?:,|$)/.exec(startup) ?? /^(\d+)(?:,|$)/.exec(startup);
+  return match ? Number(match[1]) : null;
 }
 
 /** One disk or mount point of a guest as its configuration declares it. */

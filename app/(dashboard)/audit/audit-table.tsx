@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { StatusBadge } from "@/components/status-badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import type { AuditPage } from "@/lib/audit/queries";
@@ -25,7 +26,17 @@ export function AuditTable({ events }: { events: AuditPage["events"] }) {
               <TableCell className="font-mono text-xs whitespace-nowrap">{e.at.toISOString().replace("T", " ").slice(0, 19)}</TableCell>
               <TableCell className="text-sm">{e.actorLabel}</TableCell>
               <TableCell className="font-mono text-xs">{e.action}</TableCell>
-              <TableCell className="text-sm">{e.targetId ? `${e.targetType}: ${e.targetId}` : "—"}</TableCell>
+              <TableCell className="text-sm">
+                {e.targetType === "failover" && e.targetId ? (
+                  <Link href={`/failover/operations/${encodeURIComponent(e.targetId)}/report`} className="underline underline-offset-2">
+                    failover report
+                  </Link>
+                ) : e.targetId ? (
+                  `${e.targetType}: ${e.targetId}`
+                ) : (
+                  "—"
+                )}
+              </TableCell>
               <TableCell>
                 <StatusBadge status={OUTCOME_STATUS[e.outcome as keyof typeof OUTCOME_STATUS] ?? "unknown"}>{e.outcome}</StatusBadge>
               </TableCell>

@@ -7,6 +7,7 @@ import { getFailoverOverview } from "@/lib/failover/failover-queries";
 import { failoverOverviewQuery } from "@/lib/query/failover-readiness";
 import { getServerQueryClient } from "@/lib/query/server-query-client";
 import { FailoverView } from "./failover-view";
+import { OperationsList } from "./operations-list";
 
 export const metadata = { title: "Failover" };
 
@@ -16,9 +17,12 @@ export default async function FailoverPage() {
   queryClient.setQueryData(failoverOverviewQuery().queryKey, await getFailoverOverview(getDb()));
   return (
     <>
-      <PageHeader title="Failover" description="What is down and how HA is bringing it back, the data each failure costs, and how ready every guest is before anything breaks." />
+      <PageHeader title="Failover" description="What is down and how HA is bringing it back, the data each failure costs, planned switch-overs, and how ready every guest is before anything breaks." />
       <HydrationBoundary state={dehydrate(queryClient)}>
-        <FailoverView canAct={can(user.role, "failover.execute")} />
+        <div className="flex flex-col gap-6">
+          <FailoverView canAct={can(user.role, "failover.execute")} />
+          <OperationsList canExecute={can(user.role, "failover.execute")} />
+        </div>
       </HydrationBoundary>
     </>
   );

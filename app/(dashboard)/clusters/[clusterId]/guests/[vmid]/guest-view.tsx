@@ -13,19 +13,21 @@ import { AddJobDialog } from "./add-job-dialog";
 import { GuestHistory } from "./guest-history";
 import { GuestSummary } from "./guest-summary";
 import { ReadinessPanel } from "./readiness-panel";
+import { SwitchOverDialog } from "./switch-over-dialog";
 
-export function GuestView({ clusterId, vmid, canManage }: { clusterId: string; vmid: number; canManage: boolean }) {
+export function GuestView({ clusterId, vmid, canManage, canFailover = false }: { clusterId: string; vmid: number; canManage: boolean; canFailover?: boolean }) {
   const { data, error } = useQuery(guestReplicationQuery(clusterId, vmid));
   if (!data) return error ? <ErrorAlert message={error.message} /> : <PageSkeleton rows={3} />;
   const { guest } = data;
   const title = guest.name ? `${guest.name} (${vmid})` : `Guest ${vmid}`;
   const addJob = canManage && !guest.goneAt ? <AddJobDialog clusterId={clusterId} vmid={vmid} guestName={title} /> : undefined;
+  const switchOver = canFailover && !guest.goneAt && data.jobs.length > 0 ? <SwitchOverDialog clusterId={clusterId} vmid={vmid} guestName={title} /> : undefined;
   return (
     <div className="flex flex-col gap-6">
       <Link href={`/clusters/${clusterId}`} className="text-muted-foreground hover:text-foreground inline-flex w-fit items-center gap-1 text-sm">
         <ChevronLeft className="size-4" aria-hidden /> {data.cluster.name}
       </Link>
-      <PageHeader title={title} description={`${guest.type === "lxc" ? "Container" : "Virtual machine"} on ${guest.node ?? "an unknown node"} in ${data.cluster.name}`} actions={addJob} />
+      <PageHeader title={title} description={`${guest.type === "lxc" ? "Container" : "Virtual machine"} on ${guest.node ?? "an unknown node"} in ${data.cluster.name}`} actions={(addJob || switchOver) && <>{switchOver}{addJob}</>} />
       {error && <ErrorAlert message={`Showing the last data received. ${error.message}`} />}
       {guest.goneAt && (
         <Alert>

@@ -22,7 +22,7 @@ export default async function GuestPage({ params }: { params: Promise<{ clusterI
   queryClient.setQueryData(guestReplicationQuery(clusterId, vmid.data).queryKey, detail);
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <GuestView clusterId={clusterId} vmid={vmid.data} canManage={can(user.role, "replication.manage")} />
+      <GuestView clusterId={clusterId} vmid={vmid.data} canManage={can(user.role, "replication.manage")} canFailover={can(user.role, "failover.execute")} />
     </HydrationBoundary>
   );
 }

@@ -1,0 +1,42 @@
+import type { OperationView, ReportEvent } from "@/lib/failover/queries";
+import type { GuestPlan } from "@/lib/failover/types";
+
+const ACTION_WORDS: Record<string, string> = {
+  "failover.start": "Started the operation",
+  "failover.pause": "Paused",
+  "failover.resume": "Resumed",
+  "failover.abandon": "Asked to abandon",
+  "failover.check": "Checked",
+  "failover.task": "Sent to Proxmox",
+  "failover.step": "Step ended",
+  "failover.finish": "Operation ended",
+};
+
+/** One timeline row in words, from the audit row's details. */
+export function describeEvent(e: ReportEvent): string {
+  const d = e.details as { step?: string; message?: string; note?: string; upid?: string | null; summary?: string; state?: string; checks?: string[] };
+  const what = ACTION_WORDS[e.action] ?? e.action;
+  const parts = [what + (d.step ? `: ${d.step}` : "")];
+  if (d.message) parts.push(d.message);
+  if (d.note) parts.push(d.note);
+  if (d.upid && !d.note?.includes(d.upid)) parts.push(`task ${d.upid}`);
+  if (d.checks?.length) {
+    const count = (r: string) => d.checks?.filter((c) => c.endsWith(`: ${r}`)).length ?? 0;
+    parts.push(`checks: ${count("pass")} pass, ${count("warning")} warning, ${count("fail")} fail`);
+  }
+  if (d.summary) parts.push(d.summary);
+  return parts.join(" — ");
+}
+
+/** Where the guest ended up, from what the verification steps saw. */
+export function finalPlacement(view: OperationView, g: GuestPlan): string {
+  const steps = view.steps.filter((s) => s.vmid === g.vmid);
+  const placement = steps.find((s) => s.kind === "verify-placement");
+  const migrate = steps.find((s) => s.kind === "migrate");
+  if (placement?.state === "done") return placement.message ?? `On ${g.target}.`;
+  if (migrate?.state === "failed") return `Not moved: ${migrate.message ?? "the migration failed"}`;
+  if (migrate?.state === "done") return `Moved to ${g.target}; ${placement?.message ?? "placement not confirmed"}`;
+  const failed = steps.find((s) => s.state === "failed");
+  if (failed) return `Not moved: ${failed.message}`;
+  return view.state === "running" || view.state === "paused" ? "In progress" : `Not moved; stays on ${g.source}.`;
+}

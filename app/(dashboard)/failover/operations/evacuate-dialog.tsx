@@ -1,0 +1,128 @@
+"use client";
+
+import { useState } from "react";
+import { useRouter } from "next/navigation";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { LogOut } from "lucide-react";
+import { StatusBadge } from "@/components/status-badge";
+import { Alert, AlertDescription } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Checkbox } from "@/components/ui/checkbox";
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Skeleton } from "@/components/ui/skeleton";
+import { evacuationQuery } from "@/lib/failover/query";
+import { sendJson } from "@/lib/http/fetch-json";
+import { CHECK_TONE, Checklist } from "./checklist";
+
+/** "Evacuate pve1…": every guest with a replica moves to it, the others are listed and stay. */
+export function EvacuateDialog({ clusterId, node }: { clusterId: string; node: string }) {
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [parallelism, setParallelism] = useState("2");
+  const [accepted, setAccepted] = useState(false);
+  const plan = useQuery({ ...evacuationQuery(clusterId, node), enabled: open });
+  const start = useMutation({
+    mutationFn: () => sendJson<{ id: string }>("/api/failover/operations", "POST", { kind: "evacuation", clusterId, node, parallelism: Number(parallelism), acceptWarnings: accepted }),
+    onSuccess: ({ id }) => router.push(`/failover/operations/${id}`),
+  });
+  const guests = plan.data?.guests ?? [];
+  const moving = guests.filter((g) => g.preflight?.plan && g.preflight.verdict !== "fail");
+  const staying = guests.filter((g) => !moving.includes(g));
+  const warnings = moving.some((g) => g.preflight?.verdict === "warning");
+  const n = Number(parallelism);
+  const validN = Number.isInteger(n) && n >= 1 && n <= 10;
+  return (
+    <Dialog open={open} onOpenChange={(next) => { setOpen(next); setAccepted(false); start.reset(); }}>
+      <DialogTrigger asChild>
+        <Button variant="outline" size="sm">
+          <LogOut aria-hidden /> Evacuate {node}…
+        </Button>
+      </DialogTrigger>
+      <DialogContent className="max-h-[90dvh] overflow-y-auto sm:max-w-2xl">
+        <DialogHeader>
+          <DialogTitle>Evacuate {node}</DialogTitle>
+          <DialogDescription>
+            For maintenance: each guest with a replica moves to its replica&apos;s node, in the guests&apos; startup order. Guests without a replica stay on {node} and are listed below.
+          </DialogDescription>
+        </DialogHeader>
+        {plan.isLoading && <Skeleton className="h-40" />}
+        {plan.error && (
+          <Alert variant="destructive">
+            <AlertDescription>Could not check with Proxmox: {plan.error.message}</AlertDescription>
+          </Alert>
+        )}
+        {plan.data && (
+          <div className="grid gap-4">
+            <section className="grid gap-3">
+              <h3 className="font-medium">Moves ({moving.length})</h3>
+              {moving.length === 0 && <p className="text-sm">Nothing on {node} can move.</p>}
+              <ol className="grid gap-3">
+                {moving.map((g, i) => (
+                  <li key={g.vmid} className="grid gap-2 rounded-md border p-3" data-testid="evacuation-guest">
+                    <div className="flex flex-wrap items-center gap-2">
+                      <span className="font-medium">
+                        {i + 1}. {g.vmid}
+                        {g.name && ` (${g.name})`} → {g.preflight?.plan?.target}
+                      </span>
+                      <StatusBadge status={CHECK_TONE[g.preflight?.verdict ?? "fail"]}>{g.preflight?.verdict === "warning" ? "Warnings" : "Ready"}</StatusBadge>
+                    </div>
+                    {g.preflight?.downtime && <p className="text-muted-foreground text-sm">{g.preflight.downtime}</p>}
+                    <details>
+                      <summary className="cursor-pointer text-sm">Checks</summary>
+                      <div className="pt-2">
+                        <Checklist checks={g.preflight?.checks ?? []} />
+                      </div>
+                    </details>
+                  </li>
+                ))}
+              </ol>
+            </section>
+            <section className="grid gap-2">
+              <h3 className="font-medium">Left alone ({staying.length})</h3>
+              {staying.length === 0 ? (
+                <p className="text-sm">Every guest on {node} has a replica.</p>
+              ) : (
+                <ul className="grid gap-1 text-sm" data-testid="evacuation-left-alone">
+                  {staying.map((g) => (
+                    <li key={g.vmid}>
+                      <span className="font-medium">{g.vmid}{g.name && ` (${g.name})`}</span>:{" "}
+                      {g.reason ?? g.preflight?.checks.filter((c) => c.result === "fail").map((c) => c.message).join(" ")}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+            <div className="grid max-w-48 gap-2">
+              <Label htmlFor="evacuate-parallelism">Guests at a time</Label>
+              <Input id="evacuate-parallelism" inputMode="numeric" value={parallelism} onChange={(e) => setParallelism(e.target.value)} aria-invalid={!validN} />
+              {!validN && <p className="text-status-fail text-sm">A whole number from 1 to 10.</p>}
+            </div>
+            {warnings && (
+              <div className="flex items-start gap-2">
+                <Checkbox id="evacuate-accept" checked={accepted} onCheckedChange={(v) => setAccepted(v === true)} />
+                <Label htmlFor="evacuate-accept" className="text-sm leading-snug font-normal">
+                  I have read the warnings and want to evacuate anyway.
+                </Label>
+              </div>
+            )}
+          </div>
+        )}
+        {start.error && (
+          <Alert variant="destructive">
+            <AlertDescription>{start.error.message}</AlertDescription>
+          </Alert>
+        )}
+        <DialogFooter>
+          <Button variant="outline" onClick={() => setOpen(false)}>
+            Cancel
+          </Button>
+          <Button disabled={!plan.data || moving.length === 0 || !validN || (warnings && !accepted) || start.isPending} onClick={() => start.mutate()}>
+            {start.isPending ? "Starting…" : `Evacuate ${node}`}
+          </Button>
+        </DialogFooter>
+      </DialogContent>
+    </Dialog>
+  );
+}

@@ -1,0 +1,61 @@
+import { z } from "zod";
+
+// Plain types of the failover engine, shared by the executor, the routes and the pages
+// (client-safe: no server imports).
+
+export const OPERATION_KINDS = ["switchover", "evacuation"] as const;
+export type OperationKind = (typeof OPERATION_KINDS)[number];
+
+export const OPERATION_STATES = ["running", "paused", "succeeded", "failed", "abandoned"] as const;
+export type OperationState = (typeof OPERATION_STATES)[number];
+export const FINISHED_STATES: readonly OperationState[] = ["succeeded", "failed", "abandoned"];
+
+/**
+ * pending → checking → (acting →) verifying → done | failed; `skipped` for steps that never ran
+ * (guest left alone, operation abandoned). `acting` is written before the request goes out.
+ */
+export const STEP_STATES = ["pending", "checking", "acting", "verifying", "done", "failed", "skipped"] as const;
+export type StepState = (typeof STEP_STATES)[number];
+export const IN_FLIGHT_STEP_STATES: readonly StepState[] = ["acting", "verifying"];
+export const FINISHED_STEP_STATES: readonly StepState[] = ["done", "failed", "skipped"];
+
+export type CheckResultName = "pass" | "warning" | "fail";
+export type Check = { name: string; result: CheckResultName; message: string };
+
+/** The worst result of a checklist: any fail fails, any warning warns. */
+export function checklistVerdict(checks: readonly Check[]): CheckResultName {
+  if (checks.some((c) => c.result === "fail")) return "fail";
+  if (checks.some((c) => c.result === "warning")) return "warning";
+  return "pass";
+}
+
+/** How Proxmox moves the guest: live (VM), offline (stopped guest), restart mode (CT), or by HA. */
+export type MigrationMode = "online" | "offline" | "restart" | "ha";
+
+export const guestPlanSchema = z.object({
+  vmid: z.number().int(),
+  type: z.enum(["qemu", "lxc"]),
+  name: z.string().nullable(),
+  source: z.string(),
+  target: z.string(),
+  mode: z.enum(["online", "offline", "restart", "ha"]),
+  running: z.boolean(),
+  haSid: z.string().nullable(),
+  /** The job whose target is `target`: Proxmox turns it around to point back at `source`. */
+  jobId: z.string(),
+});
+export type GuestPlan = z.infer<typeof guestPlanSchema>;
+
+export const leftAloneSchema = z.object({ vmid: z.number().int(), name: z.string().nullable(), reason: z.string() });
+export type LeftAlone = z.infer<typeof leftAloneSchema>;
+
+export const operationPlanSchema = z.object({
+  guests: z.array(guestPlanSchema),
+  leftAlone: z.array(leftAloneSchema).default([]),
+  /** Warnings the operator saw and accepted when confirming. */
+  acceptedWarnings: z.array(z.string()).default([]),
+});
+export type OperationPlan = z.infer<typeof operationPlanSchema>;
+
+export const STEP_KINDS = ["preflight", "migrate", "verify-placement", "verify-jobs", "leave-alone"] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
