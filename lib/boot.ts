@@ -1,4 +1,5 @@
 import path from "node:path";
+import { getAppAlertEngine, setAppAlertEngine, startAlertEngine } from "@/lib/alerts/engine";
 import { ensureDemoAccounts } from "@/lib/auth/setup";
 import { applyMigrations } from "@/lib/db/migrate";
 import { buildClientForCluster } from "@/lib/clusters/connection";
@@ -26,13 +27,18 @@ export async function bootServer(): Promise<void> {
     await ensureDemoAccounts(getDb(), env.DEMO_PASSWORD);
     logger.info("Demo mode: demo accounts are ready");
   }
+  const { encryptionKey } = secrets;
+  const alerts =
+    getAppAlertEngine() ??
+    setAppAlertEngine(startAlertEngine({ db: getDb(), encryptionKey, appUrl: env.appUrl, pollIntervalSeconds: env.POLL_INTERVAL_SECONDS, log: logger }));
   if (env.POLLER_ENABLED) {
-    const { encryptionKey } = secrets;
     startAppPoller({
       db: getDb(),
       clientFor: (cluster) => buildClientForCluster(cluster, { encryptionKey }),
       intervalSeconds: env.POLL_INTERVAL_SECONDS,
       onError: (cluster, error) => logger.error({ cluster: cluster.name, err: error }, "Poll cycle crashed"),
+      // Alerts are evaluated after every poll; the engine logs its own failures and never blocks the poller.
+      onCycle: (cluster) => void alerts.evaluate([cluster.id]),
     });
   }
   logger.info({ url: env.appUrl, dataDir: env.DATA_DIR, demo: env.DEMO_MODE }, "pve-standby is ready");

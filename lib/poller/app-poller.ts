@@ -1,6 +1,6 @@
 import type { ProxmoxClient } from "@/lib/proxmox/client";
 import type { Cluster, PrismaClient } from "@/prisma/generated/client";
-import { startPoller, type Poller } from "./poller";
+import { startPoller, type Poller, type PollerDeps } from "./poller";
 
 // One poller per server process; the globalThis slot survives dev-mode module reloads.
 const globalForPoller = globalThis as unknown as { pveStandbyPoller?: Poller };
@@ -10,6 +10,7 @@ export function startAppPoller(deps: {
   clientFor: (cluster: Cluster) => ProxmoxClient;
   intervalSeconds?: number;
   onError?: (cluster: Cluster, error: unknown) => void;
+  onCycle?: PollerDeps["onCycle"];
 }): Poller {
   globalForPoller.pveStandbyPoller ??= startPoller(deps);
   return globalForPoller.pveStandbyPoller;
