@@ -2,11 +2,12 @@ import path from "node:path";
 import { getAppAlertEngine, setAppAlertEngine, startAlertEngine } from "@/lib/alerts/engine";
 import { ensureDemoAccounts } from "@/lib/auth/setup";
 import { applyMigrations } from "@/lib/db/migrate";
-import { buildClientForCluster } from "@/lib/clusters/connection";
+import { appClusterClients } from "@/lib/clusters/cluster-clients";
 import { getDb } from "@/lib/db/app-db";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
-import { startAppPoller } from "@/lib/poller/app-poller";
+import { startAppPoller, stopAppPoller } from "@/lib/poller/app-poller";
+import { releaseAllLeasesSync } from "@/lib/poller/lease";
 import { assertDataDirWritable, getServerSecrets } from "@/lib/server-secrets";
 
 /**
@@ -27,18 +28,26 @@ export async function bootServer(): Promise<void> {
     await ensureDemoAccounts(getDb(), env.DEMO_PASSWORD);
     logger.info("Demo mode: demo accounts are ready");
   }
-  const { encryptionKey } = secrets;
   const alerts =
     getAppAlertEngine() ??
-    setAppAlertEngine(startAlertEngine({ db: getDb(), encryptionKey, appUrl: env.appUrl, pollIntervalSeconds: env.POLL_INTERVAL_SECONDS, log: logger }));
+    setAppAlertEngine(startAlertEngine({ db: getDb(), encryptionKey: secrets.encryptionKey, appUrl: env.appUrl, pollIntervalSeconds: env.POLL_INTERVAL_SECONDS, log: logger }));
   if (env.POLLER_ENABLED) {
-    startAppPoller({
+    const poller = startAppPoller({
       db: getDb(),
-      clientFor: (cluster) => buildClientForCluster(cluster, { encryptionKey }),
+      clients: appClusterClients(),
       intervalSeconds: env.POLL_INTERVAL_SECONDS,
-      onError: (cluster, error) => logger.error({ cluster: cluster.name, err: error }, "Poll cycle crashed"),
       // Alerts are evaluated after every poll; the engine logs its own failures and never blocks the poller.
       onCycle: (cluster) => void alerts.evaluate([cluster.id]),
+    });
+    // A clean stop gives the leases back so a restarted app polls at once. Next.js exits on its
+    // own after SIGTERM; the exit hook releases synchronously if that comes first.
+    for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void stopAppPoller());
+    process.once("exit", () => {
+      try {
+        releaseAllLeasesSync(env.databaseFile, poller.holder);
+      } catch (error) {
+        logger.error({ err: error }, "Could not release the poll leases on exit; they lapse within a few intervals");
+      }
     });
   }
   logger.info({ url: env.appUrl, dataDir: env.DATA_DIR, demo: env.DEMO_MODE }, "pve-standby is ready");

@@ -1,4 +1,5 @@
 import { formatDuration } from "@/lib/replication/format-duration";
+import { readPollerHealth } from "@/lib/poller/health";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { clusterNowSeconds, jobAlertFacts, type JobAlertFacts } from "./job-facts";
 import { RULE_INFO, resolveSettings, type AlertRule, type Severity, type SettingRow } from "./rules";
@@ -70,18 +71,24 @@ export async function collectClusterConditions(db: PrismaClient, clusterId: stri
     });
   }
 
+  // The poller's own health (lib/poller/health.ts) says whether this cluster went unpolled or the loop is failing.
   const behind = enabled("poller-behind");
-  const interval = options.pollIntervalSeconds ?? cluster.pollIntervalSeconds;
-  const lastPoll = cluster.lastPollAt ?? cluster.createdAt;
-  const behindSeconds = (now.getTime() - lastPoll.getTime()) / 1000;
-  if (cluster.enabled && behind.enabled && behindSeconds > Math.max(1, behind.threshold) * interval) {
-    conditions.push({
-      ...base, key: `poller-behind:${clusterId}`, rule: "poller-behind", severity: RULE_INFO["poller-behind"].severity,
-      subjectType: "cluster", subjectId: clusterId,
-      title: `Cluster ${cluster.name} has not been polled for ${formatDuration(Math.round(behindSeconds))}`,
-      detail: `Expected a poll every ${formatDuration(interval)}; the poller is stopped, stuck, or its lease is held by another instance. Everything shown for this cluster is getting older.`,
-      link: `/clusters/${clusterId}`, facts: { lastPollAt: cluster.lastPollAt?.toISOString() ?? null, intervalSeconds: interval },
-    });
+  if (cluster.enabled && behind.enabled) {
+    const health = await readPollerHealth(db, now, { clusterId, intervalSeconds: options.pollIntervalSeconds });
+    const mine = health.clusters[0];
+    const loopBad = health.loop.status !== "ok";
+    if (mine?.status === "unpolled" || loopBad) {
+      const age = mine?.pollAgeSeconds;
+      const loop = loopBad ? `The poller loop is ${health.loop.status}${health.loop.lastFailure ? `: ${health.loop.lastFailure}` : ""}. ` : "";
+      conditions.push({
+        ...base, key: `poller-behind:${clusterId}`, rule: "poller-behind", severity: RULE_INFO["poller-behind"].severity,
+        subjectType: "cluster", subjectId: clusterId,
+        title: `Cluster ${cluster.name} ${age === null || age === undefined ? "has never been polled" : `has not been polled for ${formatDuration(age)}`}`,
+        detail: `${loop}Expected a poll every ${formatDuration(mine?.intervalSeconds ?? cluster.pollIntervalSeconds)}; everything shown for this cluster is getting older.`,
+        lastError: mine?.lastFailure ?? health.loop.lastFailure, link: `/clusters/${clusterId}`,
+        facts: { lastPollOkAt: mine?.lastPollOkAt ?? null, loop: health.loop.status, consecutiveFailures: mine?.consecutiveFailures ?? null },
+      });
+    }
   }
 
   if (readFailed) return { clusterId, conditions, unknownRules: ["job-failed", "job-stale", "node-offline"] };

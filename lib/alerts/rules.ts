@@ -19,7 +19,7 @@ export type Severity = (typeof SEVERITIES)[number];
 
 export type RuleSettings = {
   enabled: boolean;
-  /** job-failed: minimum fail count; poller-behind: missed poll intervals; unused otherwise. */
+  /** job-failed: minimum fail count; unused otherwise. */
   threshold: number;
   /** Seconds between reminders while active and unacknowledged; 0 never repeats. */
   repeatSeconds: number;
@@ -73,8 +73,8 @@ export const RULE_INFO: Record<AlertRule, { label: string; severity: Severity; s
     label: "Poller behind",
     severity: "warning",
     scopes: ["cluster"],
-    thresholdLabel: "Missed poll intervals",
-    defaults: { enabled: true, threshold: 4, repeatSeconds: 4 * 3600, clearAfterSeconds: 0 },
+    // When a cluster counts as unpolled is the poller's own rule (lib/poller/health.ts, 3 intervals).
+    defaults: { enabled: true, threshold: 0, repeatSeconds: 4 * 3600, clearAfterSeconds: 0 },
   },
 };
 

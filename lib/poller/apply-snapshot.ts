@@ -21,7 +21,7 @@ type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
  * read keeps its last known state (status "stale"); a job gone from replication.cfg is marked
  * gone, never deleted, so its history stays.
  */
-export async function applySnapshot(db: PrismaClient, clusterId: string, snapshot: ClusterSnapshot, now: Date): Promise<LogToFetch[]> {
+export async function applySnapshot(db: PrismaClient, clusterId: string, snapshot: ClusterSnapshot, now: Date, options: { timeZone?: string | null } = {}): Promise<LogToFetch[]> {
   return db.$transaction(async (tx) => {
     await writeNodes(tx, clusterId, snapshot, now);
     const guestNodes = await writeGuests(tx, clusterId, snapshot.resources, now);
@@ -31,7 +31,7 @@ export async function applySnapshot(db: PrismaClient, clusterId: string, snapsho
     const volatile: VolatileJobWrite[] = [];
     for (const job of snapshot.jobs) {
       const owner = guestNodes.get(job.guest) ?? job.source ?? null;
-      logs.push(...(await writeJob(tx, clusterId, job, owner, existing.get(job.id), snapshot, now, samples, volatile)));
+      logs.push(...(await writeJob(tx, clusterId, job, owner, existing.get(job.id), snapshot, now, samples, volatile, options.timeZone ?? null)));
     }
     await writeVolatile(tx, volatile, now);
     if (samples.length) await tx.lagSample.createMany({ data: samples });
@@ -105,6 +105,7 @@ async function writeJob(
   now: Date,
   samples: SampleRow[],
   volatile: VolatileJobWrite[],
+  timeZone: string | null,
 ): Promise<LogToFetch[]> {
   const read = owner ? snapshot.nodeReplication.get(owner) : undefined;
   const ownerReadable = read?.ok === true;
@@ -113,7 +114,7 @@ async function writeJob(
   const known = row && row.stateReadAt ? stateFromRow(row) : null;
   const state: JobState | null = ownerReadable ? (fresh ? stateFromPve(fresh) : null) : known;
   const config = configFromPve(job);
-  const rpoSeconds = effectiveRpo({ rpoSeconds: row?.rpoSeconds ?? null, schedule: config.schedule ?? null }).seconds;
+  const rpoSeconds = effectiveRpo({ rpoSeconds: row?.rpoSeconds ?? null, schedule: config.schedule ?? null }, timeZone).seconds;
   const derived = deriveJobStatus({
     config,
     state,

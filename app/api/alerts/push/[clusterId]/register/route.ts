@@ -4,7 +4,7 @@ import { z } from "zod";
 import { alertAppContext } from "@/lib/alerts/app-deps";
 import { registerPush } from "@/lib/alerts/push/register";
 import { UserError } from "@/lib/auth/users";
-import { buildClientForCluster } from "@/lib/clusters/connection";
+import { appClusterClients } from "@/lib/clusters/cluster-clients";
 import { guardedRoute } from "@/lib/http/guarded-route";
 
 export const POST = guardedRoute(
@@ -13,12 +13,8 @@ export const POST = guardedRoute(
     const cluster = await db.cluster.findUnique({ where: { id: params.clusterId ?? "" } });
     if (!cluster) throw new UserError("That cluster does not exist.");
     const ctx = alertAppContext();
-    const client = buildClientForCluster(cluster, { encryptionKey: ctx.encryptionKey });
-    try {
-      const result = await registerPush(db, client, ctx.encryptionKey, ctx.appUrl, cluster.id, ctx.now());
-      return { data: result, audit: { details: result.ok ? { created: result.created } : { reason: result.reason, missingPrivileges: result.missingPrivileges } } };
-    } finally {
-      client.close();
-    }
+    const client = await appClusterClients().clientForCluster(cluster);
+    const result = await registerPush(db, client, ctx.encryptionKey, ctx.appUrl, cluster.id, ctx.now());
+    return { data: result, audit: { details: result.ok ? { created: result.created } : { reason: result.reason, missingPrivileges: result.missingPrivileges } } };
   },
 );
