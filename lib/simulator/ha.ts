@@ -22,6 +22,8 @@ export const HA = { CRM_ROUND: 10, FENCE_AFTER: 40, LOCK_EXPIRY: 120, WATCHDOG: 
 export type NodeAffinityRule = { rule: string; resources: string[]; nodes: { node: string; priority: number }[]; strict: boolean };
 
 export class HaManager {
+  /** Called when the CRM starts fencing a node (notifications.ts sends Proxmox's fence notification). */
+  onFence?: (node: string, at: number) => void;
   readonly services = new Map<string, { state: ServiceState; node: string }>();
   readonly nodeStates = new Map<string, HaNodeState>();
   readonly rules: NodeAffinityRule[] = [];
@@ -162,8 +164,9 @@ export class HaManager {
       return s && s.node === node && s.state !== "stopped";
     });
     if (victims.length === 0) return;
-    this.later(`node:${node}`, this.round(at + HA.FENCE_AFTER), `ha fence ${node}`, () => {
+    this.later(`node:${node}`, this.round(at + HA.FENCE_AFTER), `ha fence ${node}`, (t) => {
       this.nodeStates.set(node, "fence");
+      this.onFence?.(node, t);
       for (const sid of victims) {
         const s = this.service(sid);
         if (s && s.node === node) s.state = "fence";

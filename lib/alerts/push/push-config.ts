@@ -4,7 +4,8 @@
 
 export const PUSH_SECRET_HEADER = "X-PVE-Standby-Secret";
 export const PUSH_TARGET_NAME = "pve-standby";
-export const PUSH_MATCHER_NAME = "pve-standby";
+// Targets and matchers share one name space in notifications.cfg.
+export const PUSH_MATCHER_NAME = "pve-standby-matcher";
 export const PUSH_MATCH_FIELD = "exact:type=replication,fencing";
 
 /** The JSON body Proxmox renders for each notification (Handlebars, `json` helper). */
@@ -23,7 +24,9 @@ export function pushRegistration(appUrl: string, clusterId: string, secret: stri
       name: PUSH_TARGET_NAME,
       url: pushReceiverUrl(appUrl, clusterId),
       method: "post",
-      header: [`name=Content-Type,value=${b64("application/json")}`, `name=${PUSH_SECRET_HEADER},value=${b64("{{ secrets.token }}")}`],
+      // One header only: the client sends list parameters as one comma-joined value (lib/proxmox/params.ts),
+      // which Proxmox reads as a single property string. The receiver parses the body as JSON whatever its type.
+      header: [`name=${PUSH_SECRET_HEADER},value=${b64("{{ secrets.token }}")}`],
       secret: [`name=token,value=${b64(secret)}`],
       body: b64(PUSH_BODY_TEMPLATE),
       comment: "pve-standby: replication failures and fencing, pushed as they happen",

@@ -4,6 +4,7 @@ import { clusterRoutes } from "./cluster";
 import { guestActionRoutes } from "./guest-actions";
 import { guestRoutes } from "./guests";
 import { haRuleRoutes } from "./ha-rules";
+import { notificationRoutes } from "./notifications";
 import { replicationRoutes } from "./replication";
 import { storageRoutes } from "./storage";
 import { taskRoutes } from "./tasks";
@@ -15,6 +16,7 @@ export const ROUTES: RouteTable = {
   ...guestRoutes,
   ...guestActionRoutes,
   ...haRuleRoutes,
+  ...notificationRoutes,
   ...replicationRoutes,
   ...storageRoutes,
   ...taskRoutes,
