@@ -1,5 +1,6 @@
 import path from "node:path";
 import { getAppAlertEngine, setAppAlertEngine, startAlertEngine } from "@/lib/alerts/engine";
+import { recordPollCycle } from "@/lib/alerts/metrics/poll-stats";
 import { ensureDemoAccounts } from "@/lib/auth/setup";
 import { applyMigrations } from "@/lib/db/migrate";
 import { appClusterClients } from "@/lib/clusters/cluster-clients";
@@ -37,7 +38,10 @@ export async function bootServer(): Promise<void> {
       clients: appClusterClients(),
       intervalSeconds: env.POLL_INTERVAL_SECONDS,
       // Alerts are evaluated after every poll; the engine logs its own failures and never blocks the poller.
-      onCycle: (cluster) => void alerts.evaluate([cluster.id]),
+      onCycle: (cluster, result, ms) => {
+        recordPollCycle(cluster.id, ms, result.ok);
+        void alerts.evaluate([cluster.id]);
+      },
     });
     // A clean stop gives the leases back so a restarted app polls at once. Next.js exits on its
     // own after SIGTERM; the exit hook releases synchronously if that comes first.

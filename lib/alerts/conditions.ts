@@ -1,8 +1,8 @@
 import { formatDuration } from "@/lib/replication/format-duration";
-import { readPollerHealth } from "@/lib/poller/health";
+import { readPollerHealth, STALE_AFTER_INTERVALS } from "@/lib/poller/health";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { clusterNowSeconds, jobAlertFacts, type JobAlertFacts } from "./job-facts";
-import { RULE_INFO, resolveSettings, type AlertRule, type Severity, type SettingRow } from "./rules";
+import { ALERT_RULES, RULE_INFO, resolveSettings, type AlertRule, type Severity, type SettingRow } from "./rules";
 
 /** One condition that holds now; the evaluator turns it into an alert (or keeps the open one). */
 export type Condition = {
@@ -46,6 +46,10 @@ export async function collectClusterConditions(db: PrismaClient, clusterId: stri
   const cluster = await db.cluster.findUnique({ where: { id: clusterId } });
   if (!cluster) return null;
   const { now, settings } = options;
+  // Removed with history kept: nothing is watched any more, so its alerts resolve. Paused: the
+  // state is unknown, so open alerts are kept as they are (no reminders) until polling resumes.
+  if (cluster.secretSealed === "") return { clusterId, conditions: [], unknownRules: [] };
+  if (!cluster.enabled) return { clusterId, conditions: [], unknownRules: [...ALERT_RULES] };
   const conditions: Condition[] = [];
   const base = { clusterId, clusterName: cluster.name, jobRowId: null, lastError: null, lagSeconds: null, rpoSeconds: null };
   const enabled = (rule: AlertRule, jobRowId?: string) => resolveSettings(rule, settings, clusterId, jobRowId);
@@ -77,7 +81,10 @@ export async function collectClusterConditions(db: PrismaClient, clusterId: stri
     const health = await readPollerHealth(db, now, { clusterId, intervalSeconds: options.pollIntervalSeconds });
     const mine = health.clusters[0];
     const loopBad = health.loop.status !== "ok";
-    if (mine?.status === "unpolled" || loopBad) {
+    // Polls that run but fail are "cluster unreachable"; this rule is about polls that do not run.
+    const interval = (mine?.intervalSeconds ?? cluster.pollIntervalSeconds) * 1000;
+    const attemptsStopped = cluster.lastPollAt === null || now.getTime() - cluster.lastPollAt.getTime() >= STALE_AFTER_INTERVALS * interval;
+    if ((mine?.status === "unpolled" && attemptsStopped) || loopBad) {
       const age = mine?.pollAgeSeconds;
       const loop = loopBad ? `The poller loop is ${health.loop.status}${health.loop.lastFailure ? `: ${health.loop.lastFailure}` : ""}. ` : "";
       conditions.push({

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Registry } from "prom-client";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { clusterNowSeconds, jobAlertFacts } from "../job-facts";
+import { lastPollCycle } from "./poll-stats";
 import { JOB_STATUSES } from "@/lib/replication/status";
 
 /**
@@ -27,6 +28,7 @@ export async function collectMetrics(db: PrismaClient, now: Date): Promise<{ con
   const up = g("pve_standby_cluster_up", "1 when the last poll read the cluster", ["cluster"]);
   const lastPoll = g("pve_standby_cluster_last_poll_timestamp_seconds", "When the last poll of the cluster ended (our clock)", ["cluster"]);
   const lastPollOk = g("pve_standby_cluster_last_successful_poll_timestamp_seconds", "When a poll last read the cluster (our clock)", ["cluster"]);
+  const pollDuration = g("pve_standby_poll_duration_seconds", "Duration of the last poll cycle of the cluster in this process", ["cluster"]);
   const activeAlerts = g("pve_standby_alerts_active", "Active alerts by rule", ["rule"]);
 
   const [clusters, jobs, guests, runGroups, alertGroups] = await Promise.all([
@@ -69,6 +71,8 @@ export async function collectMetrics(db: PrismaClient, now: Date): Promise<{ con
     up.set({ cluster: cluster.name }, readOk ? 1 : 0);
     if (cluster.lastPollAt) lastPoll.set({ cluster: cluster.name }, cluster.lastPollAt.getTime() / 1000);
     if (cluster.lastPollOkAt) lastPollOk.set({ cluster: cluster.name }, cluster.lastPollOkAt.getTime() / 1000);
+    const cycle = lastPollCycle(cluster.id);
+    if (cycle) pollDuration.set({ cluster: cluster.name }, cycle.ms / 1000);
   }
   for (const group of alertGroups) activeAlerts.set({ rule: group.rule }, group._count);
   return { contentType: registry.contentType, body: await registry.metrics() };
