@@ -135,7 +135,7 @@ export function parsePermissionMessage(message: string): { aclPath: string; priv
 }
 
 /** Proxmox's error text: the JSON `message` (pve-http-server ≥ 5.2.0) or the HTTP reason phrase on older servers. */
-export function extractErrorText(body: unknown, statusText: string, status: number): string {
+function extractErrorText(body: unknown, statusText: string, status: number): string {
   const message = isRecord(body) && typeof body.message === "string" ? body.message.trim() : "";
   return message || statusText.trim() || `HTTP ${status}`;
 }
