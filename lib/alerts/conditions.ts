@@ -124,8 +124,9 @@ export async function collectClusterConditions(db: PrismaClient, clusterId: stri
   }
 
   const clusterNow = clusterNowSeconds(now, cluster.clockSkewMs);
+  const nodeOnline = new Map(nodes.map((n) => [n.name, n.online]));
   for (const job of jobs) {
-    const facts = jobAlertFacts(job, clusterNow);
+    const facts = jobAlertFacts(job, { clusterNow, targetOnline: nodeOnline.get(job.target) ?? null });
     if (facts.removalScheduled) continue;
     const guest = guestByVmid.get(job.vmid);
     const what = `job ${job.jobId} (${guest?.name ? `${guest.name}, ` : ""}VM ${job.vmid}) ${job.source ?? guest?.node ?? "?"} → ${job.target}`;
@@ -138,7 +139,7 @@ export async function collectClusterConditions(db: PrismaClient, clusterId: stri
       conditions.push({
         ...jobBase, key: `job-failed:${job.id}`, rule: "job-failed", severity: RULE_INFO["job-failed"].severity,
         title: `Replication ${what} on ${cluster.name} failed ${facts.failCount}×`,
-        detail: facts.statusMessage ?? `Failed ${facts.failCount} times in a row.`,
+        detail: facts.statusMessage,
       });
     }
     if (enabled("rpo-breached", job.id).enabled && facts.overRpo) {
@@ -153,7 +154,7 @@ export async function collectClusterConditions(db: PrismaClient, clusterId: stri
       conditions.push({
         ...jobBase, key: `job-stale:${job.id}`, rule: "job-stale", severity: RULE_INFO["job-stale"].severity,
         title: `State of ${what} on ${cluster.name} cannot be read`,
-        detail: facts.statusMessage ?? "The owner node does not answer.",
+        detail: facts.statusMessage,
       });
     }
   }

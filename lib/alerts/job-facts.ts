@@ -1,27 +1,11 @@
-import { effectiveRpo } from "@/lib/replication/effective-rpo";
+import { clusterNowSeconds, deriveJobView, type StoredJob } from "@/lib/replication/job-view";
 
-// The inputs the job rules read, isolated behind one small type. The computation mirrors the
-// job view of lib/replication/queries.ts (cluster clock = our clock + measured skew, lag =
-// cluster now − last_sync, RPO = the effective RPO) so the RPO alert and the badge agree.
-// TODO(jobview): replace the body with the shared job-view helper once it lands on main.
+// The inputs the job rules read, behind one small type. Status, lag and over-RPO come from the
+// shared job view (lib/replication/job-view.ts), so the RPO alert and the badge never disagree.
 
-export type JobRowForAlerts = {
-  id: string;
-  clusterId: string;
-  jobId: string;
-  vmid: number;
-  source: string | null;
-  target: string;
-  schedule: string;
-  disabled: boolean;
-  removeJob: string | null;
-  lastSync: number | null;
-  failCount: number;
-  error: string | null;
-  status: string;
-  statusMessage: string | null;
-  rpoSeconds: number | null;
-};
+export { clusterNowSeconds };
+
+export type JobRowForAlerts = StoredJob & { id: string; clusterId: string };
 
 export type JobAlertFacts = {
   jobRowId: string;
@@ -30,7 +14,7 @@ export type JobAlertFacts = {
   source: string | null;
   target: string;
   status: string;
-  statusMessage: string | null;
+  statusMessage: string;
   failCount: number;
   error: string | null;
   /** Cluster clock seconds of the newest replica; null when never synced. */
@@ -41,28 +25,22 @@ export type JobAlertFacts = {
   removalScheduled: boolean;
 };
 
-export function jobAlertFacts(job: JobRowForAlerts, clusterNow: number): JobAlertFacts {
-  const rpo = effectiveRpo(job).seconds;
-  const lag = job.lastSync ? Math.max(0, clusterNow - job.lastSync) : null;
+export function jobAlertFacts(job: JobRowForAlerts, context: { clusterNow: number; targetOnline: boolean | null }): JobAlertFacts {
+  const view = deriveJobView(job, context);
   return {
     jobRowId: job.id,
     jobId: job.jobId,
     vmid: job.vmid,
     source: job.source,
     target: job.target,
-    status: job.status,
-    statusMessage: job.statusMessage,
+    status: view.status,
+    statusMessage: view.message,
     failCount: job.failCount,
     error: job.error,
     lastSync: job.lastSync,
-    lagSeconds: lag,
-    rpoSeconds: rpo,
-    overRpo: lag !== null && lag > rpo,
+    lagSeconds: view.lagSeconds,
+    rpoSeconds: view.rpoSeconds,
+    overRpo: view.overRpo,
     removalScheduled: job.removeJob !== null,
   };
-}
-
-/** The cluster's clock: ours plus the skew the last poll measured. */
-export function clusterNowSeconds(now: Date, clockSkewMs: number | null): number {
-  return Math.floor((now.getTime() + (clockSkewMs ?? 0)) / 1000);
 }

@@ -2,6 +2,7 @@ import { Counter, Gauge, Registry } from "prom-client";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { clusterNowSeconds, jobAlertFacts } from "../job-facts";
 import { lastPollCycle } from "./poll-stats";
+import { targetOnlineLookup } from "@/lib/replication/job-view";
 import { JOB_STATUSES } from "@/lib/replication/status";
 
 /**
@@ -31,13 +32,15 @@ export async function collectMetrics(db: PrismaClient, now: Date): Promise<{ con
   const pollDuration = g("pve_standby_poll_duration_seconds", "Duration of the last poll cycle of the cluster in this process", ["cluster"]);
   const activeAlerts = g("pve_standby_alerts_active", "Active alerts by rule", ["rule"]);
 
-  const [clusters, jobs, guests, runGroups, alertGroups] = await Promise.all([
+  const [clusters, jobs, guests, runGroups, alertGroups, nodes] = await Promise.all([
     db.cluster.findMany(),
     db.replicationJob.findMany({ where: { goneAt: null } }),
     db.guest.findMany({ where: { goneAt: null }, select: { clusterId: true, vmid: true, type: true, node: true } }),
     db.jobRun.groupBy({ by: ["jobRowId", "outcome"], _count: true }),
     db.alert.groupBy({ by: ["rule"], where: { resolvedAt: null }, _count: true }),
+    db.clusterNode.findMany({ select: { clusterId: true, name: true, online: true } }),
   ]);
+  const targetOnline = targetOnlineLookup(nodes);
   const clusterById = new Map(clusters.map((c) => [c.id, c]));
   const guestKey = (clusterId: string, vmid: number) => `${clusterId}/${vmid}`;
   const guestBy = new Map(guests.map((gu) => [guestKey(gu.clusterId, gu.vmid), gu]));
@@ -56,11 +59,11 @@ export async function collectMetrics(db: PrismaClient, now: Date): Promise<{ con
     if (job.lastTry !== null) lastTry.set(labels, job.lastTry);
     if (job.nextSync !== null) nextSync.set(labels, job.nextSync);
     failed.set(labels, job.failCount);
-    const facts = jobAlertFacts(job, clusterNowSeconds(now, cluster.clockSkewMs));
+    const facts = jobAlertFacts(job, { clusterNow: clusterNowSeconds(now, cluster.clockSkewMs), targetOnline: targetOnline(job.clusterId, job.target) });
     if (facts.lagSeconds !== null) lag.set(labels, facts.lagSeconds);
     rpo.set(labels, facts.rpoSeconds);
     overRpo.set(labels, facts.overRpo ? 1 : 0);
-    for (const s of JOB_STATUSES) status.set({ ...labels, status: s }, s === job.status ? 1 : 0);
+    for (const s of JOB_STATUSES) status.set({ ...labels, status: s }, s === facts.status ? 1 : 0);
   }
   for (const group of runGroups) {
     const labels = jobLabel.get(group.jobRowId);
