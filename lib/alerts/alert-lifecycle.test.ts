@@ -24,11 +24,11 @@ beforeEach(async () => {
     config: { host: "127.0.0.1", port: smtp.port, security: "none", username: "alerts", from: "standby@example.com", to: ["oncall@example.com"] },
     secrets: { password: "s3cret-pass" },
   });
-});
+}, 60_000);
 afterEach(async () => {
   await smtp.close();
   await cleanup();
-});
+}, 60_000);
 
 const simNow = () => new Date(fx.sim.now() * 1000);
 const deps = () => ({ db, now: simNow, appUrl: "https://standby.example.com" });
@@ -52,7 +52,7 @@ function mailsFor(alertId: string) {
   return smtp.mails.filter((m) => m.headers["x-pve-standby-alert"] === alertId).map((m) => `${m.headers["x-pve-standby-kind"]}: ${m.subject}`);
 }
 
-it("a job that fails, then breaches its RPO, then recovers: each alert fires once, repeats until acknowledged, and resolves, one mail each", { timeout: 120_000 }, async () => {
+it("a job that fails, then breaches its RPO, then recovers: each alert fires once, repeats until acknowledged, and resolves, one mail each", { timeout: 300_000 }, async () => {
   // Reminders every 20 minutes so the test sees one before the acknowledgement.
   await db.alertRuleSetting.create({ data: { scope: "global", rule: "job-failed", repeatSeconds: 20 * 60 } });
   // pve1 sends its initial full syncs one after the other; 102-0's is done after about 35 minutes.
@@ -97,7 +97,7 @@ it("a job that fails, then breaches its RPO, then recovers: each alert fires onc
   expect(smtp.mails).toHaveLength(await db.alertDelivery.count());
 });
 
-it("a job failing every other run stays one alert instead of a mail per run", { timeout: 120_000 }, async () => {
+it("a job failing every other run stays one alert instead of a mail per run", { timeout: 300_000 }, async () => {
   await run(45, 300);
   const job = await jobRow("102-0");
   // The */15 run at :00, :15, … fails; its retry five minutes later succeeds; and again.

@@ -21,8 +21,8 @@ beforeEach(async () => {
   await db.cluster.update({ where: { id: "c1" }, data: { lastPollAt: clock, lastPollOkAt: clock, clockSkewMs: 0 } });
   await db.pollerHeartbeat.create({ data: { holder: "p", startedAt: clock, lastTickAt: clock, lastTickOkAt: clock } });
   await createChannel(db, crypto.randomBytes(32), { name: "hook", kind: "webhook", enabled: true, minSeverity: "warning", config: { url: "http://127.0.0.1:9/x" }, secrets: { hmacKey: "0123456789abcdef0123" } });
-});
-afterEach(() => cleanup());
+}, 60_000);
+afterEach(() => cleanup(), 60_000);
 
 async function job(jobId: string, failCount: number, lastSyncAgo = 60) {
   const now = Math.floor(clock.getTime() / 1000);

@@ -27,11 +27,11 @@ beforeEach(async () => {
   ({ db, file, cleanup } = createTestDb());
   status = 200;
   receiver = await startHttpReceiver({ status: () => status });
-});
+}, 60_000);
 afterEach(async () => {
   await receiver.close();
   await cleanup();
-});
+}, 60_000);
 
 const message = () => buildTestMessage("ops", "https://standby.example.com", now());
 

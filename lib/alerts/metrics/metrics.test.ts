@@ -10,8 +10,8 @@ import { createMetricsToken, verifyMetricsToken } from "./tokens";
 let db: PrismaClient;
 let fx: SimulatorFixture;
 let cleanup: () => Promise<void>;
-beforeEach(async () => ({ db, fx, cleanup } = await startSimulatedCluster()));
-afterEach(() => cleanup());
+beforeEach(async () => ({ db, fx, cleanup } = await startSimulatedCluster()), 60_000);
+afterEach(() => cleanup(), 60_000);
 
 type Family = { name: string; type: string; metrics: { value: string; labels?: Record<string, string> }[] };
 

@@ -18,18 +18,18 @@ const key = crypto.randomBytes(32);
 beforeEach(async () => {
   ({ db, fx, cleanup } = await startSimulatedCluster());
   receiver = await startHttpReceiver();
-});
+}, 60_000);
 afterEach(async () => {
   await receiver.close();
   await cleanup();
-});
+}, 60_000);
 
 it("gates like _should_mail_at_failcount: 1, 2, 3, then 48·2^k", () => {
   const notified = Array.from({ length: 800 }, (_, i) => i).filter(shouldNotifyAtFailCount);
   expect(notified).toEqual([1, 2, 3, 48, 96, 192, 384, 768]);
 });
 
-it("registers itself with the simulated cluster, which then pushes replication failures with the secret header over real HTTP", async () => {
+it("registers itself with the simulated cluster, which then pushes replication failures with the secret header over real HTTP", { timeout: 90_000 }, async () => {
   const result = await registerPush(db, fx.client(), key, receiver.url, "demo", new Date());
   expect(result).toEqual({ ok: true, created: ["webhook target pve-standby", "matcher pve-standby-matcher"] });
   // Registering again replaces the old target instead of failing on the name.
@@ -61,7 +61,7 @@ it("registers itself with the simulated cluster, which then pushes replication f
   expect(JSON.stringify(listed.data)).not.toContain(presented);
 });
 
-it("a fenced node is pushed as type=fencing", async () => {
+it("a fenced node is pushed as type=fencing", { timeout: 60_000 }, async () => {
   await registerPush(db, fx.client(), key, receiver.url, "demo", new Date());
   fx.sim.advance(600);
   fx.sim.setNodeOnline("pve1", false);
