@@ -55,7 +55,8 @@ test("an operator finds the failing job's alert on the Alerts page and acknowled
   const row = page.getByTestId("active-alert").filter({ hasText: "Replication job 105-0 (fileserver" }).filter({ hasText: "e2e-alerts" });
   await expect(row).toBeVisible({ timeout: 30_000 });
   await expect(row).toContainText("critical");
-  await expect(row).toContainText("out of space");
+  await expect(row).toContainText(/failed \d+×/);
+  await expect(row).toContainText("exit code 255");
   await expect(page.getByTestId("active-alert-count")).toBeVisible();
 
   await row.getByRole("button", { name: "Acknowledge" }).click();
