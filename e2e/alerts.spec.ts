@@ -93,8 +93,11 @@ test("an admin registers push with the cluster; Proxmox's pushes reach the app, 
   await signInAs(page, ADMIN);
   await page.goto("/settings/alerts");
   const target = page.getByTestId("push-target").filter({ hasText: "e2e-alerts" });
-  await target.getByRole("button", { name: "Register with Proxmox" }).click();
-  await expect(target.getByRole("status")).toContainText("Created webhook target pve-standby and matcher pve-standby-matcher");
+  // A click before hydration does nothing; registering again only replaces the target, so retry the click.
+  await expect(async () => {
+    await target.getByRole("button", { name: "Register with Proxmox" }).click();
+    await expect(target.getByRole("status")).toContainText("Created webhook target pve-standby and matcher pve-standby-matcher", { timeout: 5_000 });
+  }).toPass({ timeout: 45_000 });
 
   const forged = await page.request.post(`/api/proxmox-push/${clusterId}`, { headers: { "X-PVE-Standby-Secret": "not-the-secret" }, data: { title: "Replication Job: '101-0' failed", severity: "error", fields: { type: "replication" } } });
   expect(forged.status()).toBe(401);
