@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { Bell, LayoutDashboard, ScrollText, Server, Settings, ShieldAlert } from "lucide-react";
+import { AlertCountBadge } from "@/components/alert-count-badge";
 import { can, type Permission, type Role } from "@/lib/auth/permissions";
 import { cn } from "@/lib/utils";
 
@@ -34,6 +35,7 @@ export function AppNav({ role, onNavigate }: { role: Role; onNavigate?: () => vo
           >
             <item.icon className="size-4" aria-hidden />
             {item.label}
+            {item.href === "/alerts" && <AlertCountBadge />}
           </Link>
         );
       })}

@@ -1,4 +1,6 @@
 import path from "node:path";
+import { getAppAlertEngine, setAppAlertEngine, startAlertEngine } from "@/lib/alerts/engine";
+import { recordPollCycle } from "@/lib/alerts/metrics/poll-stats";
 import { ensureDemoAccounts } from "@/lib/auth/setup";
 import { assertDemoModeAllowed } from "@/lib/demo/demo-guard";
 import { applyMigrations } from "@/lib/db/migrate";
@@ -30,8 +32,20 @@ export async function bootServer(): Promise<void> {
     await ensureDemoAccounts(getDb(), env.DEMO_PASSWORD);
     logger.info("Demo mode: demo accounts are ready");
   }
+  const alerts =
+    getAppAlertEngine() ??
+    setAppAlertEngine(startAlertEngine({ db: getDb(), encryptionKey: secrets.encryptionKey, appUrl: env.appUrl, pollIntervalSeconds: env.POLL_INTERVAL_SECONDS, log: logger }));
   if (env.POLLER_ENABLED) {
-    const poller = startAppPoller({ db: getDb(), clients: appClusterClients(), intervalSeconds: env.POLL_INTERVAL_SECONDS });
+    const poller = startAppPoller({
+      db: getDb(),
+      clients: appClusterClients(),
+      intervalSeconds: env.POLL_INTERVAL_SECONDS,
+      // Alerts are evaluated after every poll; the engine logs its own failures and never blocks the poller.
+      onCycle: (cluster, result, ms) => {
+        recordPollCycle(cluster.id, ms, result.ok);
+        void alerts.evaluate([cluster.id]);
+      },
+    });
     // A clean stop gives the leases back so a restarted app polls at once. Next.js exits on its
     // own after SIGTERM; the exit hook releases synchronously if that comes first.
     for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void stopAppPoller());

@@ -28,6 +28,19 @@ export const AUDIT_ACTIONS = [
   "failover.task",
   "failover.step",
   "failover.finish",
+  "alert.acknowledge",
+  "alert.silence",
+  "alert.unsilence",
+  "alert.rule_update",
+  "alert.channel_create",
+  "alert.channel_update",
+  "alert.channel_delete",
+  "alert.channel_test",
+  "alert.metrics_token_create",
+  "alert.metrics_token_delete",
+  "alert.push_register",
+  "alert.push_received",
+  "alert.push_refused",
 ] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;

@@ -4,7 +4,7 @@ import { startPoller, type Poller, type PollerDeps } from "./poller";
 // One poller per server process; the globalThis slot survives dev-mode module reloads.
 const globalForPoller = globalThis as unknown as { pveStandbyPoller?: Poller };
 
-export function startAppPoller(deps: { db: PrismaClient; clients: PollerDeps["clients"]; intervalSeconds?: number }): Poller {
+export function startAppPoller(deps: { db: PrismaClient; clients: PollerDeps["clients"]; intervalSeconds?: number; onCycle?: PollerDeps["onCycle"] }): Poller {
   globalForPoller.pveStandbyPoller ??= startPoller(deps);
   return globalForPoller.pveStandbyPoller;
 }

@@ -126,6 +126,7 @@ function fenceNode(ha: HaManager, master: string, node: string, t: number, setNo
   if (ha.ms.node_status[node] !== "fence") {
     setNode(node, "fence");
     ha.say(t, `${master}/crm`, `FENCE: Try to fence node '${node}'`);
+    ha.onFence?.(node, t); // NodeStatus.pm fence_node sends the fence notification here
   }
   if (!ha.takeLock(`ha_agent_${node}_lock`, master, t)) return false;
   ha.say(t, `${master}/crm`, `fencing: acknowledged - got agent lock for node '${node}'`);

@@ -81,6 +81,8 @@ export type HaLog = { t: number; node: string; msg: string };
 export type HaOptions = { round?: number };
 
 export class HaManager {
+  /** Called when the CRM starts fencing a node (notifications.ts sends Proxmox's fence notification). */
+  onFence?: (node: string, at: number) => void;
   readonly round: number;
   readonly ms: ManagerStatus = { node_status: {}, service_status: {} };
   readonly crm = new Map<string, CrmState>();

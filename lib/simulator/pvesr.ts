@@ -37,6 +37,8 @@ export class Pvesr {
   private readonly nextCache = new Map<string, { schedule: string; lastTry: number; value: number }>();
   private readonly adopted = new Map<string, number>();
   private readonly purged = new Map<string, number>();
+  /** Called after a run failed and its fail count was raised (notifications.ts gates and sends). */
+  onJobFailed?: (info: { node: string; job: JobConfig; state: JobState; at: number }) => void;
 
   constructor(
     private readonly model: ClusterModel,
@@ -257,6 +259,7 @@ export class Pvesr {
     if (plan.error !== undefined) {
       state.fail_count++;
       state.error = plan.error;
+      this.onJobFailed?.({ node, job, state, at: plan.start + state.duration });
     } else {
       plan.apply();
       if (plan.removed) this.model.deleteJobState(node, job);

@@ -13,6 +13,7 @@ import { nodeLifecycle } from "./lifecycle";
 import { loadScript } from "./script";
 import type { ScenarioScript } from "./script";
 import type { SimRequest, SimResponse } from "./handler";
+import { fencingNotification, notificationsOf, replicationFailedNotification, shouldNotifyAtFailCount } from "./notifications";
 import { Pvesr } from "./pvesr";
 import type { SimCore } from "./route-types";
 import { buildScenario } from "./scenarios";
@@ -85,6 +86,15 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const events = new EventQueue();
   nodeLifecycle(model, events);
   const ha = new HaManager(model, events, start, { round: options.haRound });
+  // Proxmox's notifications: replication failures at the gated fail counts, and fencing.
+  pvesr.onJobFailed = ({ node, job, state, at }) => {
+    if (!shouldNotifyAtFailCount(state.fail_count)) return;
+    const nextSync = state.last_try + 60 * (state.fail_count <= 3 ? 5 * state.fail_count : 30);
+    notificationsOf(model).emit(
+      replicationFailedNotification({ node, jobId: job.id, target: job.target, schedule: job.schedule ?? "*/15", failCount: state.fail_count, lastSync: state.last_sync, nextSync, error: state.error ?? "", at }),
+    );
+  };
+  ha.onFence = (node, at) => notificationsOf(model).emit(fencingNotification(node, at));
   let syncing = false;
   const core: SimCore = {
     model,

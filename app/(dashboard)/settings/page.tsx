@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { KeyRound, Palette, Users } from "lucide-react";
+import { BellRing, KeyRound, Palette, Users } from "lucide-react";
 import { PageHeader } from "@/components/page-header";
 import { ThemeToggle } from "@/components/theme-toggle";
 import { Card, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -16,6 +16,9 @@ export default async function SettingsPage() {
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
         {can(user.role, "user.manage") && (
           <SettingsLink href="/settings/users" icon={Users} title="Users" description="Accounts, roles, disabling and password resets." />
+        )}
+        {can(user.role, "alert.manage") && (
+          <SettingsLink href="/settings/alerts" icon={BellRing} title="Alerts and metrics" description="Notification channels, rules, the Prometheus token and Proxmox push." />
         )}
         <SettingsLink href="/account/password" icon={KeyRound} title="Your password" description="Change the password you sign in with." />
         <Card>

@@ -6,6 +6,7 @@ import { guestRoutes } from "./guests";
 import { haResourceRoutes } from "./ha-resources";
 import { haRuleRoutes } from "./ha-rules";
 import { haStatusRoutes } from "./ha-status";
+import { notificationRoutes } from "./notifications";
 import { replicationRoutes } from "./replication";
 import { storageRoutes } from "./storage";
 import { taskRoutes } from "./tasks";
@@ -19,6 +20,7 @@ export const ROUTES: RouteTable = {
   ...haResourceRoutes,
   ...haRuleRoutes,
   ...haStatusRoutes,
+  ...notificationRoutes,
   ...replicationRoutes,
   ...storageRoutes,
   ...taskRoutes,
