@@ -1,4 +1,5 @@
 import { useId } from "react";
+import { Alert, AlertDescription } from "@/components/ui/alert";
 import { Label } from "@/components/ui/label";
 
 // Label, control and error wired together: the control gets an id, aria-invalid and
@@ -31,5 +32,15 @@ export function FormField({
         </p>
       )}
     </div>
+  );
+}
+
+/** The error that belongs to no field (`_form`), above the fields. */
+export function FormAlert({ message }: { message?: string }) {
+  if (!message) return null;
+  return (
+    <Alert variant="destructive">
+      <AlertDescription>{message}</AlertDescription>
+    </Alert>
   );
 }

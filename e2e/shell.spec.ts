@@ -59,8 +59,10 @@ test("health answers without authentication and without secrets", async ({ reque
   const response = await request.get("/api/health");
   expect(response.status()).toBe(200);
   const body = await response.json();
-  expect(body).toMatchObject({ status: "ok", database: "ok" });
-  expect(Object.keys(body).sort()).toEqual(["database", "status", "version"]);
+  // The poller's part (overall status included) is asserted by poller-health.spec.ts, whose scenario decides it.
+  expect(body).toMatchObject({ database: "ok" });
+  expect(Object.keys(body).sort()).toEqual(["clusters", "database", "poller", "status", "version"]);
+  for (const cluster of body.clusters) expect(Object.keys(cluster).sort()).toEqual(["consecutiveFailures", "name", "pollAgeSeconds", "status"]);
 });
 
 test("responses carry security headers", async ({ request }) => {

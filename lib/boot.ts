@@ -1,11 +1,12 @@
 import path from "node:path";
 import { ensureDemoAccounts } from "@/lib/auth/setup";
 import { applyMigrations } from "@/lib/db/migrate";
-import { buildClientForCluster } from "@/lib/clusters/connection";
+import { appClusterClients } from "@/lib/clusters/cluster-clients";
 import { getDb } from "@/lib/db/app-db";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
-import { startAppPoller } from "@/lib/poller/app-poller";
+import { startAppPoller, stopAppPoller } from "@/lib/poller/app-poller";
+import { releaseAllLeasesSync } from "@/lib/poller/lease";
 import { assertDataDirWritable, getServerSecrets } from "@/lib/server-secrets";
 
 /**
@@ -27,12 +28,16 @@ export async function bootServer(): Promise<void> {
     logger.info("Demo mode: demo accounts are ready");
   }
   if (env.POLLER_ENABLED) {
-    const { encryptionKey } = secrets;
-    startAppPoller({
-      db: getDb(),
-      clientFor: (cluster) => buildClientForCluster(cluster, { encryptionKey }),
-      intervalSeconds: env.POLL_INTERVAL_SECONDS,
-      onError: (cluster, error) => logger.error({ cluster: cluster.name, err: error }, "Poll cycle crashed"),
+    const poller = startAppPoller({ db: getDb(), clients: appClusterClients(), intervalSeconds: env.POLL_INTERVAL_SECONDS });
+    // A clean stop gives the leases back so a restarted app polls at once. Next.js exits on its
+    // own after SIGTERM; the exit hook releases synchronously if that comes first.
+    for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void stopAppPoller());
+    process.once("exit", () => {
+      try {
+        releaseAllLeasesSync(env.databaseFile, poller.holder);
+      } catch (error) {
+        logger.error({ err: error }, "Could not release the poll leases on exit; they lapse within a few intervals");
+      }
     });
   }
   logger.info({ url: env.appUrl, dataDir: env.DATA_DIR, demo: env.DEMO_MODE }, "pve-standby is ready");

@@ -1,6 +1,7 @@
 // npm run poller: the poller as its own process (set POLLER_ENABLED=0 for the app then).
 // Run with --conditions=react-server so modules marked "server-only" load outside Next.
 import path from "node:path";
+import { createClusterClients } from "../lib/clusters/cluster-clients";
 import { buildClientForCluster } from "../lib/clusters/connection";
 import { createDb } from "../lib/db/client";
 import { applyMigrations } from "../lib/db/migrate";
@@ -14,14 +15,26 @@ assertDataDirWritable(env);
 applyMigrations(env.databaseFile, path.join(__dirname, "..", "prisma", "migrations"));
 const { encryptionKey } = loadServerSecrets(env);
 const db = createDb(env.databaseFile);
-const poller = startPoller({
-  db,
-  clientFor: (cluster) => buildClientForCluster(cluster, { encryptionKey }),
-  onCycle: (cluster, result, ms) =>
-    result.ok ? logger.debug({ cluster: cluster.name, jobs: result.jobs, ms }, "polled") : logger.warn({ cluster: cluster.name, failure: result.failure, ms }, "poll failed"),
-  onError: (cluster, error) => logger.error({ cluster: cluster.name, err: error }, "Poll cycle crashed"),
-});
+const clients = createClusterClients({ build: (cluster) => buildClientForCluster(cluster, { encryptionKey }), db: () => db });
+const poller = startPoller({ db, clients, intervalSeconds: env.POLL_INTERVAL_SECONDS });
 logger.info({ holder: poller.holder, database: env.databaseFile }, "Poller running");
+
+let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => void poller.stop().then(() => db.$disconnect()).then(() => process.exit(0)));
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    // stop() logs its own failures and never throws; the leases are released before exit.
+    void poller
+      .stop()
+      .then(() => clients.closeAll())
+      .then(() => db.$disconnect())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, "Poller did not stop cleanly");
+          process.exit(1);
+        },
+      );
+  });
 }

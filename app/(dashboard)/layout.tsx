@@ -12,9 +12,12 @@ export default async function DashboardLayout({ children }: { children: React.Re
   const user = await requireUser({ allowPasswordChange: true });
   return (
     <div className="flex min-h-dvh">
-      <aside className="bg-sidebar text-sidebar-foreground sticky top-0 hidden h-dvh w-60 shrink-0 flex-col gap-6 border-r p-4 md:flex">
-        <Brand />
-        <AppNav role={user.role} />
+      {/* The aside stretches to the page's full height (its background with it); its content stays in view. */}
+      <aside className="bg-sidebar text-sidebar-foreground hidden w-60 shrink-0 border-r md:block">
+        <div className="sticky top-0 flex max-h-dvh flex-col gap-6 overflow-y-auto p-4">
+          <Brand />
+          <AppNav role={user.role} />
+        </div>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <SiteHeader user={user} />

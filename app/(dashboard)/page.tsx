@@ -7,8 +7,8 @@ import { replicationOverviewQuery } from "@/lib/query/replication";
 import { getServerQueryClient } from "@/lib/query/server-query-client";
 import { parseOverviewFilters } from "@/lib/replication/overview-filters";
 import { getReplicationOverview } from "@/lib/replication/queries";
-import { NoClusters } from "./no-clusters";
-import { Overview } from "./overview";
+import { NoClusters } from "./_overview/no-clusters";
+import { Overview } from "./_overview/overview";
 
 export const metadata = { title: "Overview" };
 

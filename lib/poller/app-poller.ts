@@ -1,18 +1,23 @@
-import type { ProxmoxClient } from "@/lib/proxmox/client";
-import type { Cluster, PrismaClient } from "@/prisma/generated/client";
-import { startPoller, type Poller } from "./poller";
+import type { PrismaClient } from "@/prisma/generated/client";
+import { startPoller, type Poller, type PollerDeps } from "./poller";
 
 // One poller per server process; the globalThis slot survives dev-mode module reloads.
 const globalForPoller = globalThis as unknown as { pveStandbyPoller?: Poller };
 
-export function startAppPoller(deps: {
-  db: PrismaClient;
-  clientFor: (cluster: Cluster) => ProxmoxClient;
-  intervalSeconds?: number;
-  onError?: (cluster: Cluster, error: unknown) => void;
-}): Poller {
+export function startAppPoller(deps: { db: PrismaClient; clients: PollerDeps["clients"]; intervalSeconds?: number }): Poller {
   globalForPoller.pveStandbyPoller ??= startPoller(deps);
   return globalForPoller.pveStandbyPoller;
+}
+
+/**
+ * Stops this process's poller and gives back its leases (SIGTERM of the app), so a restarted
+ * app or another instance polls at once instead of after the leases lapse.
+ */
+export async function stopAppPoller(): Promise<void> {
+  const poller = globalForPoller.pveStandbyPoller;
+  if (!poller) return;
+  globalForPoller.pveStandbyPoller = undefined;
+  await poller.stop();
 }
 
 /**

@@ -22,7 +22,7 @@ type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
  * read keeps its last known state (status "stale"); a job gone from replication.cfg is marked
  * gone, never deleted, so its history stays.
  */
-export async function applySnapshot(db: PrismaClient, clusterId: string, snapshot: ClusterSnapshot, now: Date): Promise<LogToFetch[]> {
+export async function applySnapshot(db: PrismaClient, clusterId: string, snapshot: ClusterSnapshot, now: Date, options: { timeZone?: string | null } = {}): Promise<LogToFetch[]> {
   return db.$transaction(async (tx) => {
     await writeNodes(tx, clusterId, snapshot, now);
     const guestNodes = await writeGuests(tx, clusterId, snapshot.resources, now);
@@ -33,7 +33,7 @@ export async function applySnapshot(db: PrismaClient, clusterId: string, snapsho
     const created: NewJob[] = [];
     for (const job of snapshot.jobs) {
       const owner = guestNodes.get(job.guest) ?? job.source ?? null;
-      logs.push(...(await writeJob(tx, clusterId, job, owner, existing.get(job.id), snapshot, now, { samples, volatile, created })));
+      logs.push(...(await writeJob(tx, clusterId, job, owner, existing.get(job.id), snapshot, now, { samples, volatile, created }, options.timeZone ?? null)));
     }
     await createNewJobs(tx, created);
     await writeVolatile(tx, volatile, now);
@@ -117,6 +117,7 @@ async function writeJob(
   snapshot: ClusterSnapshot,
   now: Date,
   { samples, volatile, created }: JobWrites,
+  timeZone: string | null,
 ): Promise<LogToFetch[]> {
   const read = owner ? snapshot.nodeReplication.get(owner) : undefined;
   const ownerReadable = read?.ok === true;
@@ -125,7 +126,7 @@ async function writeJob(
   const known = row && row.stateReadAt ? stateFromRow(row) : null;
   const state: JobState | null = ownerReadable ? (fresh ? stateFromPve(fresh) : null) : known;
   const config = configFromPve(job);
-  const rpoSeconds = effectiveRpo({ rpoSeconds: row?.rpoSeconds ?? null, schedule: config.schedule ?? null }).seconds;
+  const rpoSeconds = effectiveRpo({ rpoSeconds: row?.rpoSeconds ?? null, schedule: config.schedule ?? null }, timeZone).seconds;
   const derived = deriveJobStatus({
     config,
     state,

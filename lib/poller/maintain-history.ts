@@ -12,10 +12,10 @@ export const MAINTENANCE_INTERVAL_SECONDS = 600;
  * needs. Rollups are written before anything is deleted, and each step only covers complete
  * buckets after the last one written, so running it again (or after a crash) changes nothing.
  */
-export async function maintainHistory(db: PrismaClient, clusterId: string, clusterTime: number): Promise<void> {
+export async function maintainHistory(db: PrismaClient, clusterId: string, clusterTime: number, timeZone: string | null = null): Promise<void> {
   const jobs = await db.replicationJob.findMany({ where: { clusterId }, select: { id: true, rpoSeconds: true, schedule: true } });
   for (const job of jobs) {
-    const rpo = effectiveRpo(job).seconds;
+    const rpo = effectiveRpo(job, timeZone).seconds;
     await rollUpRaw(db, job.id, rpo, clusterTime);
     await rollUpHourly(db, job.id, clusterTime);
   }

@@ -44,6 +44,7 @@ describe("a poll cycle against the simulator over HTTPS", () => {
     const cluster = await db.cluster.findUniqueOrThrow({ where: { id: "demo" } });
     expect(cluster.lastErrorKind).toBeNull();
     expect(cluster.quorate).toBe(true);
+    expect(cluster.timeZone).toBe(fx.sim.model.timeZone);
   });
 
   it("measures lag on the cluster clock, not on ours", async () => {
@@ -59,9 +60,15 @@ describe("a poll cycle against the simulator over HTTPS", () => {
     fx.sim.advance(60);
     await runPollCycle("demo", { db, client, now: simNow });
     // Logs are fetched once per finished run, on top of the state reads.
-    const reads = recorder.log.map((r) => r.path).filter((p) => !p.includes("/log"));
-    expect(reads.filter((p) => /\/nodes\/[^/]+\/replication$/.test(p))).toHaveLength(fx.sim.nodeNames.length);
-    expect(reads).toHaveLength(3 + fx.sim.nodeNames.length);
+    const reads = () => recorder.log.splice(0).map((r) => r.path).filter((p) => !p.includes("/log"));
+    const first = reads();
+    expect(first.filter((p) => /\/nodes\/[^/]+\/replication$/.test(p))).toHaveLength(fx.sim.nodeNames.length);
+    // The first cycle also reads the time zone, from one node; the next ones do not.
+    expect(first.filter((p) => p.endsWith("/time"))).toEqual([`/nodes/${fx.sim.nodeNames[0]}/time`]);
+    expect(first).toHaveLength(3 + fx.sim.nodeNames.length + 1);
+    fx.sim.advance(60);
+    await runPollCycle("demo", { db, client, now: simNow });
+    expect(reads()).toHaveLength(3 + fx.sim.nodeNames.length);
   });
 
   it("records runs with their logs, and a failing job's error", async () => {

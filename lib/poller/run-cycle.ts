@@ -5,6 +5,7 @@ import type { PrismaClient } from "@/prisma/generated/client";
 import { applySnapshot } from "./apply-snapshot";
 import { maintainHistory, MAINTENANCE_INTERVAL_SECONDS } from "./maintain-history";
 import { describeFailure, readClusterSnapshot, type ReadFailure } from "./read-cluster";
+import { readClusterTimeZone, timeZoneIsDue } from "./time-zone";
 
 export type CycleDeps = { db: PrismaClient; client: ProxmoxClient; now: () => Date; signal?: AbortSignal };
 
@@ -14,9 +15,11 @@ export type CycleResult =
 
 /**
  * One poll of one cluster: read, write history, fetch the logs of runs that just ended, roll up
- * and prune old history every few minutes, and record the cluster's health. It never throws for anything the cluster does (timeouts, 5xx,
- * garbage, a changed certificate): the failure is recorded on the cluster row and the stored
- * history is left exactly as it was.
+ * and prune old history every few minutes, refresh the stored time zone now and then
+ * (time-zone.ts), and record the cluster's health. It never throws for anything the cluster does
+ * (timeouts, 5xx, garbage, a changed certificate): the failure is recorded on the cluster row
+ * (with the poller's consecutive-failure count, lib/poller/health.ts) and the stored history is
+ * left exactly as it was.
  */
 export async function runPollCycle(clusterId: string, deps: CycleDeps): Promise<CycleResult> {
   const { db, client } = deps;
@@ -25,30 +28,51 @@ export async function runPollCycle(clusterId: string, deps: CycleDeps): Promise<
   try {
     snapshot = await readClusterSnapshot(client, { nowSeconds: () => deps.now().getTime() / 1000, signal: deps.signal });
   } catch (error) {
+    // The poller is stopping: nothing was read, so nothing is written and nothing failed.
+    if (deps.signal?.aborted) return { ok: false, failure: { kind: "stopped", message: "the poller stopped during the cycle" } };
     const failure = describeFailure(error);
-    await db.cluster.update({ where: { id: clusterId }, data: { lastPollAt: startedAt, lastError: failure.message, lastErrorKind: failure.kind } });
+    await db.cluster.update({
+      where: { id: clusterId },
+      data: {
+        lastPollAt: startedAt, lastError: failure.message, lastErrorKind: failure.kind,
+        pollFailures: { increment: 1 }, lastPollFailure: `${failure.kind}: ${failure.message}`, lastPollFailureAt: startedAt,
+      },
+    });
     await markJobsStale(db, clusterId, failure);
     return { ok: false, failure };
   }
 
-  const logs = await applySnapshot(db, clusterId, snapshot, startedAt);
+  const partial = [...snapshot.nodeReplication.entries()].flatMap(([node, read]) => (read.ok ? [] : [{ ...read.failure, message: `${node}: ${read.failure.message}` }]));
+  const row = await db.cluster.findUniqueOrThrow({ where: { id: clusterId }, select: { historyMaintainedAt: true, timeZone: true, timeZoneReadAt: true } });
+  let timeZone: { timeZone?: string; timeZoneReadAt?: Date } = {};
+  if (timeZoneIsDue(row, startedAt)) {
+    const read = await readClusterTimeZone(client, snapshot.onlineNodes, deps.signal);
+    if (read.ok) timeZone = { timeZone: read.timeZone, timeZoneReadAt: startedAt };
+    else if (!deps.signal?.aborted) partial.push(read.failure);
+  }
+  const zone = timeZone.timeZone ?? row.timeZone;
+
+  const logs = await applySnapshot(db, clusterId, snapshot, startedAt, { timeZone: zone });
   for (const log of logs) {
     try {
       const lines = (await getReplicationLog(client, log.node, log.jobId, { limit: 0, signal: deps.signal })).data.map((l) => l.t);
       // The log says whether the run sent everything or only a delta; the state transitions cannot always tell.
       const kind = detectSyncKindFromLog(lines);
       await db.jobRun.update({ where: { id: log.runId }, data: { log: lines.join("\n"), logFetchedAt: deps.now(), ...(kind !== "unknown" ? { kind } : {}) } });
-    } catch {
-      // The run is kept without its log; a later run overwrites Proxmox's copy, so it is not retried.
+    } catch (error) {
+      if (deps.signal?.aborted) break;
+      // The run is kept without its log; a later run overwrites Proxmox's copy, so it is not
+      // retried. The failure shows on the cluster like a node that could not be read.
+      const failure = describeFailure(error);
+      partial.push({ ...failure, message: `${log.node}: the log of job ${log.jobId} could not be read (${failure.message}); the run is kept without it` });
     }
   }
 
-  const { historyMaintainedAt } = await db.cluster.findUniqueOrThrow({ where: { id: clusterId }, select: { historyMaintainedAt: true } });
+  const { historyMaintainedAt } = row;
   if (historyMaintainedAt === null || snapshot.clusterTime - historyMaintainedAt >= MAINTENANCE_INTERVAL_SECONDS) {
-    await maintainHistory(db, clusterId, snapshot.clusterTime);
+    await maintainHistory(db, clusterId, snapshot.clusterTime, zone);
   }
 
-  const partial = [...snapshot.nodeReplication.entries()].flatMap(([node, read]) => (read.ok ? [] : [{ ...read.failure, message: `${node}: ${read.failure.message}` }]));
   const quorum = snapshot.status.find((e) => e.type === "cluster");
   await db.cluster.update({
     where: { id: clusterId },
@@ -59,6 +83,8 @@ export async function runPollCycle(clusterId: string, deps: CycleDeps): Promise<
       lastErrorKind: partial.length ? "partial" : null,
       quorate: quorum ? Boolean(quorum.quorate) : true,
       clockSkewMs: snapshot.clusterTimeFromServer ? Math.round(snapshot.clusterTime * 1000 - startedAt.getTime()) : null,
+      pollFailures: 0,
+      ...timeZone,
     },
   });
   return { ok: true, jobs: snapshot.jobs.length, partial };

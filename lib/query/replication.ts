@@ -1,5 +1,5 @@
 import { queryOptions } from "@tanstack/react-query";
-import { ApiError } from "@/lib/http/fetch-json";
+import { fetchJson } from "@/lib/http/fetch-json";
 import type { JobDetail, JobLagSeries } from "@/lib/replication/job-queries";
 import type { LagRangeName as LagRange } from "@/lib/replication/lag-ranges";
 import type { LiveLog } from "@/lib/replication/live-log";
@@ -19,12 +19,15 @@ export const replicationKeys = {
   guest: (clusterId: string, vmid: number) => ["replication", "guest", clusterId, vmid] as const,
   job: (jobRowId: string) => ["replication", "job", jobRowId] as const,
   lag: (jobRowId: string, range: LagRange) => ["replication", "job", jobRowId, "lag", range] as const,
+  runLog: (jobRowId: string, runId: string) => ["replication", "job", jobRowId, "run", runId] as const,
+  liveLog: (jobRowId: string) => ["replication", "job", jobRowId, "live-log"] as const,
+  jobOptions: (clusterId: string, vmid: number) => ["replication", "job-options", clusterId, vmid] as const,
 };
 
 export function replicationOverviewQuery(filters: OverviewFilters) {
   return queryOptions({
     queryKey: replicationKeys.overview(filters),
-    queryFn: () => getJson<ReplicationOverview>(`/api/replication${overviewFiltersToSearch(filters)}`),
+    queryFn: () => fetchJson<ReplicationOverview>(`/api/replication${overviewFiltersToSearch(filters)}`),
     refetchInterval: LIVE_MS,
     // Keeps the previous page on screen while the next page or filter loads.
     placeholderData: (previous) => previous,
@@ -34,7 +37,7 @@ export function replicationOverviewQuery(filters: OverviewFilters) {
 export function clusterReplicationQuery(clusterId: string) {
   return queryOptions({
     queryKey: replicationKeys.cluster(clusterId),
-    queryFn: () => getJson<ClusterReplication>(`/api/replication/clusters/${encodeURIComponent(clusterId)}`),
+    queryFn: () => fetchJson<ClusterReplication>(`/api/replication/clusters/${encodeURIComponent(clusterId)}`),
     refetchInterval: LIVE_MS,
   });
 }
@@ -42,7 +45,7 @@ export function clusterReplicationQuery(clusterId: string) {
 export function guestReplicationQuery(clusterId: string, vmid: number) {
   return queryOptions({
     queryKey: replicationKeys.guest(clusterId, vmid),
-    queryFn: () => getJson<GuestReplication>(`/api/replication/clusters/${encodeURIComponent(clusterId)}/guests/${vmid}`),
+    queryFn: () => fetchJson<GuestReplication>(`/api/replication/clusters/${encodeURIComponent(clusterId)}/guests/${vmid}`),
     refetchInterval: LIVE_MS,
   });
 }
@@ -50,7 +53,7 @@ export function guestReplicationQuery(clusterId: string, vmid: number) {
 export function jobDetailQuery(jobRowId: string) {
   return queryOptions({
     queryKey: replicationKeys.job(jobRowId),
-    queryFn: () => getJson<JobDetail>(`/api/replication/${encodeURIComponent(jobRowId)}`),
+    queryFn: () => fetchJson<JobDetail>(`/api/replication/${encodeURIComponent(jobRowId)}`),
     refetchInterval: LIVE_MS,
   });
 }
@@ -58,7 +61,7 @@ export function jobDetailQuery(jobRowId: string) {
 export function jobLagQuery(jobRowId: string, range: LagRange) {
   return queryOptions({
     queryKey: replicationKeys.lag(jobRowId, range),
-    queryFn: () => getJson<JobLagSeries>(`/api/replication/${encodeURIComponent(jobRowId)}/lag?range=${range}`),
+    queryFn: () => fetchJson<JobLagSeries>(`/api/replication/${encodeURIComponent(jobRowId)}/lag?range=${range}`),
     refetchInterval: range === "1h" ? LIVE_MS * 2 : HISTORY_MS,
     placeholderData: (previous) => previous,
   });
@@ -66,8 +69,8 @@ export function jobLagQuery(jobRowId: string, range: LagRange) {
 
 export function runLogQuery(jobRowId: string, runId: string) {
   return queryOptions({
-    queryKey: ["replication", "job", jobRowId, "run", runId] as const,
-    queryFn: () => getJson<{ id: string; startedAt: number; outcome: string; log: string | null }>(`/api/replication/${encodeURIComponent(jobRowId)}/runs/${encodeURIComponent(runId)}`),
+    queryKey: replicationKeys.runLog(jobRowId, runId),
+    queryFn: () => fetchJson<{ id: string; startedAt: number; outcome: string; log: string | null }>(`/api/replication/${encodeURIComponent(jobRowId)}/runs/${encodeURIComponent(runId)}`),
     staleTime: Infinity,
   });
 }
@@ -75,8 +78,8 @@ export function runLogQuery(jobRowId: string, runId: string) {
 /** The running sync's log, read from its node every 2 s while the job page shows a sync. */
 export function liveLogQuery(jobRowId: string, enabled: boolean) {
   return queryOptions({
-    queryKey: ["replication", "job", jobRowId, "live-log"] as const,
-    queryFn: () => getJson<LiveLog>(`/api/replication/${encodeURIComponent(jobRowId)}/live-log`),
+    queryKey: replicationKeys.liveLog(jobRowId),
+    queryFn: () => fetchJson<LiveLog>(`/api/replication/${encodeURIComponent(jobRowId)}/live-log`),
     refetchInterval: 2_000,
     enabled,
   });
@@ -85,16 +88,9 @@ export function liveLogQuery(jobRowId: string, enabled: boolean) {
 /** Read live from Proxmox when the add-job dialog opens; never polled. */
 export function jobOptionsQuery(clusterId: string, vmid: number) {
   return queryOptions({
-    queryKey: ["replication", "job-options", clusterId, vmid] as const,
-    queryFn: () => getJson<JobOptions>(`/api/replication/clusters/${encodeURIComponent(clusterId)}/guests/${vmid}/job-options`),
+    queryKey: replicationKeys.jobOptions(clusterId, vmid),
+    queryFn: () => fetchJson<JobOptions>(`/api/replication/clusters/${encodeURIComponent(clusterId)}/guests/${vmid}/job-options`),
     staleTime: 30_000,
     retry: false,
   });
-}
-
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url, { headers: { Accept: "application/json" } });
-  const data = (await response.json().catch(() => ({}))) as T & { error?: string };
-  if (!response.ok) throw new ApiError(data.error ?? `Request failed (${response.status}).`, response.status);
-  return data;
 }

@@ -1,11 +1,14 @@
 import "server-only";
-import { getServerSecrets } from "@/lib/server-secrets";
-import { buildClientForCluster } from "@/lib/clusters/connection";
+import { appClusterClients } from "@/lib/clusters/cluster-clients";
 import { getDb } from "@/lib/db/app-db";
 import type { PrismaClient } from "@/prisma/generated/client";
 import type { JobActionDeps } from "./job-actions";
 
-/** The running app's wiring for job actions: the database and a pinned client per cluster. */
+/**
+ * The running app's wiring for job actions: the database and the cluster's shared client
+ * (lib/clusters/cluster-clients.ts; the `close()` the actions call on it does nothing).
+ */
 export function appJobActionDeps(db: PrismaClient = getDb()): JobActionDeps {
-  return { db, clientFor: (cluster) => buildClientForCluster(cluster, { encryptionKey: getServerSecrets().encryptionKey }) };
+  const clients = appClusterClients();
+  return { db, clientFor: (cluster) => clients.clientFor(cluster) };
 }

@@ -1,7 +1,8 @@
 import "server-only";
 import { UserError } from "@/lib/auth/users";
 import { getClusterResources, getClusterStatus } from "@/lib/proxmox/cluster";
-import { getNodeTime, getStorageContent } from "@/lib/proxmox/nodes";
+import { getStorageContent } from "@/lib/proxmox/nodes";
+import type { PrismaClient } from "@/prisma/generated/client";
 import { listReplicationJobs } from "@/lib/proxmox/replication";
 import type { JobActionDeps } from "./job-actions";
 import { withCluster } from "./job-actions";
@@ -12,10 +13,11 @@ export type TargetChoice = { node: string; online: boolean; eligible: boolean; r
  * What the add-job dialog offers, read live from Proxmox when the dialog opens (the database has
  * no storage contents): targets other than the guest's node, carrying every ZFS storage the
  * guest has disks on (Proxmox replicates to the same storage ID, reference §3.1), without a job
- * from this guest yet (one job per guest and target); and the owner's time zone, in which the
- * schedule runs.
+ * from this guest yet (one job per guest and target); and the cluster's time zone, in which the
+ * schedule runs, as the poller stored it (getClusterTimeZone).
  */
 export async function getJobOptions(deps: JobActionDeps, clusterId: string, vmid: number) {
+  const timeZone = await getClusterTimeZone(deps.db, clusterId);
   return withCluster(deps, clusterId, async (client) => {
     const [status, resources, jobs] = await Promise.all([
       getClusterStatus(client),
@@ -34,7 +36,6 @@ export async function getJobOptions(deps: JobActionDeps, clusterId: string, vmid
       if (content.data.length > 0) guestStorages.push(storage);
     }
     const taken = new Set(jobs.data.filter((j) => j.guest === vmid).map((j) => j.target));
-    const timeZone = (await getNodeTime(client, owner)).data.timezone;
 
     const targets: TargetChoice[] = status.data
       .filter((e) => e.type === "node" && e.name !== owner)
@@ -59,3 +60,13 @@ export async function getJobOptions(deps: JobActionDeps, clusterId: string, vmid
   });
 }
 export type JobOptions = Awaited<ReturnType<typeof getJobOptions>>;
+
+/**
+ * The zone schedules, default RPOs and next-run previews use: the one the poller stored with the
+ * cluster (lib/poller/time-zone.ts), so it holds while the cluster is unreachable. Null until a
+ * first successful poll read it; callers then say so and fall back to UTC, Proxmox's default.
+ */
+export async function getClusterTimeZone(db: PrismaClient, clusterId: string): Promise<string | null> {
+  const row = await db.cluster.findUnique({ where: { id: clusterId }, select: { timeZone: true } });
+  return row?.timeZone ?? null;
+}

@@ -1,7 +1,8 @@
 import "server-only";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { effectiveRpo } from "./effective-rpo";
-import { parseJobStatus } from "./status-display";
+import { toJobView } from "./job-rows";
+import { clusterNowSeconds } from "./job-view";
 import { LAG_RANGES, type LagRangeName as LagRange } from "./lag-ranges";
 import { computeRpoCompliance, downsampleLagSeries, summarizeCompliance } from "./lag-series";
 import type { RpoCompliance } from "./lag-series";
@@ -9,7 +10,6 @@ import { RETENTION_POLICY, computeRpoComplianceFromRollups } from "./retention";
 import type { LagRollup } from "./retention";
 import { computeThroughput, parseSentBytes } from "./throughput";
 import type { LagPoint, LagSample } from "./types";
-
 
 /** Enough for a sharp sawtooth on a wide screen; downsampling keeps every peak. */
 const CHART_POINTS = 1_200;
@@ -19,32 +19,24 @@ const MAX_FAILURE_MARKS = 500;
 export async function getJobDetail(db: PrismaClient, jobRowId: string, options: { now?: Date; runs?: number } = {}) {
   const job = await db.replicationJob.findUnique({ where: { id: jobRowId }, include: { cluster: { select: { name: true, clockSkewMs: true } } } });
   if (!job) return null;
-  const [guest, runs, runCount] = await Promise.all([
+  const [guest, target, runs, runCount] = await Promise.all([
     db.guest.findUnique({ where: { clusterId_vmid: { clusterId: job.clusterId, vmid: job.vmid } }, select: { name: true, type: true, node: true } }),
+    db.clusterNode.findUnique({ where: { clusterId_name: { clusterId: job.clusterId, name: job.target } }, select: { online: true } }),
     db.jobRun.findMany({ where: { jobRowId }, orderBy: { startedAt: "desc" }, take: options.runs ?? 100 }),
     db.jobRun.count({ where: { jobRowId } }),
   ]);
-  const nowSeconds = (options.now ?? new Date()).getTime() / 1000;
-  const clusterNow = Math.floor(nowSeconds + (job.cluster.clockSkewMs ?? 0) / 1000);
-  const rpo = effectiveRpo(job);
   const { cluster, ...row } = job;
   return {
     job: {
-      ...row,
-      status: parseJobStatus(row.status),
+      ...toJobView(row, {
+        clusterName: cluster.name,
+        guest: guest ?? undefined,
+        clusterNow: clusterNowSeconds(options.now ?? new Date(), cluster.clockSkewMs),
+        targetOnline: target?.online ?? null,
+      }),
       firstSeenAt: row.firstSeenAt.toISOString(),
       lastSeenAt: row.lastSeenAt.toISOString(),
       goneAt: row.goneAt?.toISOString() ?? null,
-      stateReadAt: row.stateReadAt?.toISOString() ?? null,
-      clusterName: cluster.name,
-      guestName: guest?.name ?? null,
-      guestType: guest?.type ?? null,
-      guestNode: guest?.node ?? row.source,
-      lagSeconds: row.lastSync ? Math.max(0, clusterNow - row.lastSync) : null,
-      rpoSeconds: rpo.seconds,
-      rpoIsDefault: rpo.isDefault,
-      rpoOverride: row.rpoSeconds,
-      clusterNow,
     },
     runCount,
     runs: runs.map(({ log, logFetchedAt: _fetched, jobRowId: _job, ...run }) => {
@@ -71,7 +63,7 @@ export async function getJobLagSeries(db: PrismaClient, jobRowId: string, range:
     select: { rpoSeconds: true, schedule: true, cluster: { select: { clockSkewMs: true } } },
   });
   if (!job) return null;
-  const to = Math.floor((options.now ?? new Date()).getTime() / 1000 + (job.cluster.clockSkewMs ?? 0) / 1000);
+  const to = clusterNowSeconds(options.now ?? new Date(), job.cluster.clockSkewMs);
   const from = to - LAG_RANGES[range];
   const rpoSeconds = effectiveRpo(job).seconds;
 

@@ -27,11 +27,17 @@ export const rpoSecondsSchema = z
   .max(MAX_RPO_SECONDS, "At most a year.")
   .nullable();
 
+/** A guest id as Proxmox allows it (pve-common JSONSchema `pve-vmid`: 100 to 999999999). */
+export const vmidSchema = z.number({ message: "Enter a guest id." }).int().min(100, "Guest ids start at 100.").max(999_999_999);
+
+/** The same from a URL segment or query parameter. */
+export const vmidParamSchema = z.coerce.number().pipe(vmidSchema);
+
 const commentSchema = z.string().max(4096, "At most 4096 characters.");
 
 export const createJobSchema = z.object({
   clusterId: z.string().min(1),
-  vmid: z.number().int().min(100).max(999_999_999),
+  vmid: vmidSchema,
   target: z.string().regex(NODE_NAME, "Choose a target node."),
   schedule: scheduleSchema,
   rate: rateSchema,

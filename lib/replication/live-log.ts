@@ -7,6 +7,8 @@ export type LiveLog = { running: false } | { running: true; node: string; lines:
 // The one read that goes to Proxmox while a page is open, and only while the poller says a sync
 // runs: Proxmox overwrites the job's log on every run, so the run in flight is only visible there.
 // A short timeout keeps a slow node from holding the request; its failure is shown, not thrown.
+// The client is the cluster's shared one (lib/clusters/cluster-clients.ts): polling the live log
+// every 2 s reuses its pooled connection instead of a new TLS handshake each time.
 const LIVE_LOG_TIMEOUT_MS = 3_000;
 
 /** The log of the sync running now, read from the node that owns the guest. */
@@ -20,7 +22,5 @@ export async function readLiveLog(deps: JobActionDeps, jobRowId: string): Promis
     return { running: true, node: job.stateNode, lines: log.data.map((l) => l.t) };
   } catch (error) {
     return { running: true, node: job.stateNode, lines: [], error: error instanceof Error ? error.message : String(error) };
-  } finally {
-    client.close();
   }
 }

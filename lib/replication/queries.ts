@@ -1,63 +1,24 @@
 import "server-only";
 import { z } from "zod";
 import type { PrismaClient } from "@/prisma/generated/client";
-import { effectiveRpo } from "./effective-rpo";
+import { JOB_ROW_SELECT, toJobView, type JobView } from "./job-rows";
+import { clusterNowSeconds, targetOnlineLookup } from "./job-view";
 import { OVERVIEW_PAGE_SIZE, STATUS_SEVERITY, type OverviewFilters } from "./overview-filters";
-import { JOB_STATUSES, type JobStatusName } from "./status";
-import { parseJobStatus } from "./status-display";
+import { countByStatus, type StatusCounts } from "./status-display";
 
 // Reads for the replication pages. Everything comes from our database (the poller keeps it
 // fresh), never from Proxmox, so a dead node can make data stale but never make a page hang.
 
-const jobSelect = {
-  id: true, clusterId: true, jobId: true, vmid: true, source: true, target: true, schedule: true, rate: true, comment: true,
-  disabled: true, removeJob: true, lastSync: true, lastTry: true, nextSync: true, duration: true, failCount: true, error: true,
-  status: true, statusMessage: true, lagSeconds: true, rpoSeconds: true, stateReadAt: true,
-} as const;
-
 /** A cluster not read for this long is called out on the overview (four missed 15-s polls). */
 const STALE_CLUSTER_SECONDS = 60;
 
-type JobRecord = {
-  id: string; clusterId: string; jobId: string; vmid: number; source: string | null; target: string; schedule: string;
-  rate: number | null; comment: string | null; disabled: boolean; removeJob: string | null; lastSync: number | null;
-  lastTry: number | null; nextSync: number | null; duration: number | null; failCount: number; error: string | null;
-  status: string; statusMessage: string | null; lagSeconds: number | null; rpoSeconds: number | null; stateReadAt: Date | null;
-};
-type GuestInfo = { name: string | null; type: string; node: string };
-type ClusterInfo = { name: string; clockSkewMs: number | null };
-
-/**
- * A job as the tables show it. `clusterNow` is the cluster's clock when this was read (our clock
- * plus the skew measured at the last poll), so the browser can say "in 4m" against Proxmox's times.
- * `lagSeconds` is recomputed against that clock: between polls the replica only gets older.
- */
-export type JobView = ReturnType<typeof toJobView>;
-
-function toJobView(job: JobRecord, guest: GuestInfo | undefined, cluster: ClusterInfo | undefined, nowSeconds: number) {
-  const clusterNow = Math.floor(nowSeconds + (cluster?.clockSkewMs ?? 0) / 1000);
-  const rpo = effectiveRpo(job);
-  const lag = job.lastSync ? Math.max(0, clusterNow - job.lastSync) : null;
-  return {
-    ...job,
-    stateReadAt: job.stateReadAt?.toISOString() ?? null,
-    status: parseJobStatus(job.status),
-    clusterName: cluster?.name ?? job.clusterId,
-    guestName: guest?.name ?? null,
-    guestType: guest?.type ?? null,
-    guestNode: guest?.node ?? job.source,
-    lagSeconds: lag,
-    rpoSeconds: rpo.seconds,
-    rpoIsDefault: rpo.isDefault,
-    rpoOverride: job.rpoSeconds,
-    clusterNow,
-  };
-}
+export type { JobView } from "./job-rows";
 
 export type OverviewHeadline = {
   protectedGuests: number;
   unprotectedGuests: number;
-  jobs: { total: number; ok: number; late: number; failing: number; stale: number };
+  /** Every job by status: the same grouping and words as the overview's filter chips. */
+  jobs: { total: number; byStatus: StatusCounts };
   worst: { id: string; jobId: string; clusterName: string; guestName: string | null; lagSeconds: number; rpoSeconds: number } | null;
 };
 
@@ -68,21 +29,31 @@ export type OverviewHeadline = {
  * is read with a narrow select and sorted here: 5,000 jobs take a few milliseconds.
  */
 export async function getReplicationOverview(db: PrismaClient, filters: OverviewFilters, options: { now?: Date } = {}) {
-  const nowSeconds = (options.now ?? new Date()).getTime() / 1000;
-  const [clusters, guests, jobs] = await Promise.all([
+  const now = options.now ?? new Date();
+  const nowSeconds = now.getTime() / 1000;
+  const [clusters, guests, jobs, nodes] = await Promise.all([
     db.cluster.findMany({ select: { id: true, name: true, clockSkewMs: true, enabled: true, lastPollOkAt: true, lastError: true } }),
     db.guest.findMany({ where: { goneAt: null }, select: { clusterId: true, vmid: true, name: true, type: true, node: true, template: true } }),
-    db.replicationJob.findMany({ where: { goneAt: null }, select: jobSelect }),
+    db.replicationJob.findMany({ where: { goneAt: null }, select: JOB_ROW_SELECT }),
+    db.clusterNode.findMany({ select: { clusterId: true, name: true, online: true } }),
   ]);
   const clusterById = new Map(clusters.map((c) => [c.id, c]));
   const guestByKey = new Map(guests.map((g) => [guestKey(g.clusterId, g.vmid), g]));
-  const views = jobs.map((j) => toJobView(j, guestByKey.get(guestKey(j.clusterId, j.vmid)), clusterById.get(j.clusterId), nowSeconds));
+  const targetOnline = targetOnlineLookup(nodes);
+  const views = jobs.map((j) => {
+    const cluster = clusterById.get(j.clusterId);
+    return toJobView(j, {
+      clusterName: cluster?.name ?? j.clusterId,
+      guest: guestByKey.get(guestKey(j.clusterId, j.vmid)),
+      clusterNow: clusterNowSeconds(now, cluster?.clockSkewMs),
+      targetOnline: targetOnline(j.clusterId, j.target),
+    });
+  });
 
   const headline = computeHeadline(views, guests);
   const inCluster = filters.cluster ? views.filter((v) => v.clusterId === filters.cluster) : views;
   const searched = filters.q ? inCluster.filter(matches(filters.q)) : inCluster;
-  const statusCounts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatusName, number>;
-  for (const v of searched) statusCounts[v.status]++;
+  const statusCounts = countByStatus(searched);
   const filtered = filters.status.length ? searched.filter((v) => filters.status.includes(v.status)) : searched;
   const sorted = filtered.sort(compareBy(filters.sort, filters.dir));
   const pageCount = Math.max(1, Math.ceil(sorted.length / OVERVIEW_PAGE_SIZE));
@@ -120,16 +91,18 @@ export async function getClusterReplication(db: PrismaClient, clusterId: string,
     },
   });
   if (!cluster) return null;
-  const nowSeconds = (options.now ?? new Date()).getTime() / 1000;
+  const now = options.now ?? new Date();
   const [guests, jobs] = await Promise.all([
     db.guest.findMany({ where: { clusterId, goneAt: null }, orderBy: { vmid: "asc" } }),
-    db.replicationJob.findMany({ where: { clusterId, goneAt: null }, select: jobSelect }),
+    db.replicationJob.findMany({ where: { clusterId, goneAt: null }, select: JOB_ROW_SELECT }),
   ]);
-  const views = jobs.map((j) => toJobView(j, undefined, cluster, nowSeconds));
+  const targetOnline = targetOnlineLookup(cluster.nodes.map((n) => ({ ...n, clusterId })));
+  const clusterNow = clusterNowSeconds(now, cluster.clockSkewMs);
+  const views = jobs.map((j) => toJobView(j, { clusterName: cluster.name, guest: undefined, clusterNow, targetOnline: targetOnline(clusterId, j.target) }));
   const jobsByGuest = groupBy(views, (v) => v.vmid);
   const { nodes, ...rest } = cluster;
   return {
-    readAt: new Date(nowSeconds * 1000).toISOString(),
+    readAt: now.toISOString(),
     cluster: { ...rest, lastPollAt: iso(rest.lastPollAt), lastPollOkAt: iso(rest.lastPollOkAt) },
     nodes: nodes.map((n) => ({
       name: n.name,
@@ -158,10 +131,11 @@ export async function getGuestReplication(db: PrismaClient, clusterId: string, v
     db.guest.findUnique({ where: { clusterId_vmid: { clusterId, vmid } } }),
   ]);
   if (!cluster) return null;
-  const jobs = await db.replicationJob.findMany({ where: { clusterId, vmid }, select: { ...jobSelect, goneAt: true }, orderBy: { jobId: "asc" } });
+  const jobs = await db.replicationJob.findMany({ where: { clusterId, vmid }, select: { ...JOB_ROW_SELECT, goneAt: true }, orderBy: { jobId: "asc" } });
   if (!guest && jobs.length === 0) return null;
-  const nowSeconds = (options.now ?? new Date()).getTime() / 1000;
   const info = guest ? { name: guest.name, type: guest.type, node: guest.node } : undefined;
+  const targetOnline = targetOnlineLookup(cluster.nodes.map((n) => ({ ...n, clusterId })));
+  const clusterNow = clusterNowSeconds(options.now ?? new Date(), cluster.clockSkewMs);
   const runs = await db.jobRun.findMany({
     where: { jobRowId: { in: jobs.map((j) => j.id) } },
     orderBy: { startedAt: "desc" },
@@ -174,7 +148,7 @@ export async function getGuestReplication(db: PrismaClient, clusterId: string, v
     guest: guest
       ? { vmid: guest.vmid, name: guest.name, type: guest.type, node: guest.node, status: guest.status, haState: guest.haState, template: guest.template, goneAt: iso(guest.goneAt) }
       : { vmid, name: null, type: null, node: null, status: "unknown", haState: null, template: false, goneAt: null },
-    jobs: jobs.filter((j) => j.goneAt === null).map(({ goneAt: _gone, ...j }) => toJobView(j, info, cluster, nowSeconds)),
+    jobs: jobs.filter((j) => j.goneAt === null).map(({ goneAt: _gone, ...j }) => toJobView(j, { clusterName: cluster.name, guest: info, clusterNow, targetOnline: targetOnline(clusterId, j.target) })),
     goneJobs: jobs.filter((j) => j.goneAt !== null).map((j) => ({ id: j.id, jobId: j.jobId, target: j.target, goneAt: iso(j.goneAt) })),
     runs: runs.map((r) => ({ ...r, jobId: jobIdByRow.get(r.jobRowId) ?? "" })),
   };
@@ -185,7 +159,6 @@ function computeHeadline(views: JobView[], guests: { clusterId: string; vmid: nu
   const protectedKeys = new Set(views.filter((v) => !v.disabled && !v.removeJob).map((v) => guestKey(v.clusterId, v.vmid)));
   const candidates = guests.filter((g) => !g.template);
   const protectedGuests = candidates.filter((g) => protectedKeys.has(guestKey(g.clusterId, g.vmid))).length;
-  const count = (...statuses: JobStatusName[]) => views.filter((v) => statuses.includes(v.status)).length;
   let worst: OverviewHeadline["worst"] = null;
   for (const v of views) {
     if (v.disabled || v.removeJob || v.lagSeconds === null) continue;
@@ -196,7 +169,7 @@ function computeHeadline(views: JobView[], guests: { clusterId: string; vmid: nu
   return {
     protectedGuests,
     unprotectedGuests: candidates.length - protectedGuests,
-    jobs: { total: views.length, ok: count("ok", "syncing"), late: count("late", "never-synced"), failing: count("failing", "waiting-target"), stale: count("stale") },
+    jobs: { total: views.length, byStatus: countByStatus(views) },
     worst,
   };
 }

@@ -1,4 +1,4 @@
-import type { JobStatusName } from "./status";
+import { JOB_STATUSES, type JobStatusName } from "./status";
 
 // Client-safe words and tones for the derived job status. Colour never carries the meaning
 // alone: every badge shows its label, and the tooltip the poller's full message.
@@ -26,4 +26,19 @@ export const PROTECTION_DISPLAY = {
 /** A stored status string as the typed name; anything unknown reads as stale, never as ok. */
 export function parseJobStatus(status: string): JobStatusName {
   return status in JOB_STATUS_DISPLAY ? (status as JobStatusName) : "stale";
+}
+
+/** Statuses an operator has to look at: the overview's "Need attention" card and the job page's alert. */
+export const ATTENTION_STATUSES: readonly JobStatusName[] = ["failing", "waiting-target", "stale", "late", "never-synced"];
+
+export type StatusCounts = Record<JobStatusName, number>;
+
+/**
+ * Jobs counted by status, every status present (0 when none). The overview's cards and its
+ * filter chips both come from this one grouping and show it with `JOB_STATUS_DISPLAY`'s words.
+ */
+export function countByStatus(jobs: { status: JobStatusName }[]): StatusCounts {
+  const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as StatusCounts;
+  for (const job of jobs) counts[job.status]++;
+  return counts;
 }

@@ -9,12 +9,12 @@ import { StatusBadge } from "@/components/status-badge";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
+import { clusterStatus, errorKindTitle } from "@/lib/clusters/cluster-status";
 import type { ClusterSummary } from "@/lib/clusters/queries";
 import { formatEndpoint } from "@/lib/clusters/schemas";
 import { sendJson } from "@/lib/http/fetch-json";
 import { ClusterWizard } from "./cluster-wizard";
-import { CLUSTERS_QUERY_KEY } from "./clusters-query";
-import { ERROR_KIND_TITLES } from "./connection-report";
+import { clusterKeys } from "@/lib/query/clusters";
 import { RemoveClusterDialog } from "./remove-cluster-dialog";
 
 export function ClusterCard({ cluster, canManage }: { cluster: ClusterSummary; canManage: boolean }) {
@@ -24,7 +24,7 @@ export function ClusterCard({ cluster, canManage }: { cluster: ClusterSummary; c
   const toggle = useMutation({
     mutationFn: () => sendJson(`/api/clusters/${cluster.id}/enabled`, "PUT", { enabled: !cluster.enabled }),
     onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: CLUSTERS_QUERY_KEY });
+      await queryClient.invalidateQueries({ queryKey: clusterKeys.all });
       router.refresh();
     },
   });
@@ -97,18 +97,14 @@ export function ClusterCard({ cluster, canManage }: { cluster: ClusterSummary; c
 }
 
 function ClusterStatus({ cluster }: { cluster: ClusterSummary }) {
-  if (cluster.removed) return <StatusBadge status="unknown">Removed, history kept</StatusBadge>;
-  if (!cluster.enabled) return <StatusBadge status="unknown">Disabled</StatusBadge>;
-  if (cluster.lastErrorKind === "partial") return <StatusBadge status="warn">{ERROR_KIND_TITLES.partial}</StatusBadge>;
-  if (cluster.lastErrorKind) return <StatusBadge status="fail">{ERROR_KIND_TITLES[cluster.lastErrorKind] ?? "Last poll failed"}</StatusBadge>;
-  if (cluster.lastPollOkAt) return <StatusBadge status="ok">Connected</StatusBadge>;
-  return <StatusBadge status="unknown">Waiting for first poll</StatusBadge>;
+  const { tone, label } = clusterStatus(cluster);
+  return <StatusBadge status={tone}>{label}</StatusBadge>;
 }
 
 /** A certificate error is the loudest thing on the page: the connection stays stopped until an admin re-pins. */
 function PollError({ cluster, canManage, onReview }: { cluster: ClusterSummary; canManage: boolean; onReview: () => void }) {
   const certificate = cluster.lastErrorKind === "certificate";
-  const title = (cluster.lastErrorKind && ERROR_KIND_TITLES[cluster.lastErrorKind]) || "Last poll failed";
+  const title = errorKindTitle(cluster.lastErrorKind);
   return (
     <Alert variant={certificate ? "destructive" : "warning"} className={certificate ? "border-destructive border-2" : undefined}>
       {certificate ? <ShieldAlert aria-hidden /> : <TriangleAlert aria-hidden />}

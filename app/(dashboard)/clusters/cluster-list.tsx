@@ -4,8 +4,8 @@ import { useQuery } from "@tanstack/react-query";
 import { Server } from "lucide-react";
 import { EmptyState } from "@/components/empty-state";
 import type { ClusterSummary } from "@/lib/clusters/queries";
+import { clustersQuery } from "@/lib/query/clusters";
 import { ClusterCard } from "./cluster-card";
-import { clustersQuery } from "./clusters-query";
 
 export function ClusterList({ initial, canManage }: { initial: ClusterSummary[]; canManage: boolean }) {
   const { data: clusters } = useQuery({ ...clustersQuery(), initialData: initial });

@@ -12,7 +12,7 @@ import { createClusterSchema, updateClusterSchema } from "@/lib/clusters/schemas
 import { sendJson } from "@/lib/http/fetch-json";
 import { apiFieldErrors, type FieldErrors, zodFieldErrors } from "@/lib/http/form-errors";
 import { cn } from "@/lib/utils";
-import { CLUSTERS_QUERY_KEY } from "./clusters-query";
+import { clusterKeys } from "@/lib/query/clusters";
 import { ConnectionReport } from "./connection-report";
 import { ConnectionStep } from "./connection-step";
 import { TrustStep } from "./trust-step";
@@ -78,7 +78,7 @@ function WizardBody({ cluster, onDone }: { cluster?: ClusterSummary; onDone: () 
   const saveMutation = useMutation({
     mutationFn: (body: object) => (cluster ? sendJson(`/api/clusters/${cluster.id}`, "PATCH", body) : sendJson("/api/clusters", "POST", body)),
     onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: CLUSTERS_QUERY_KEY });
+      await queryClient.invalidateQueries({ queryKey: clusterKeys.all });
       router.refresh();
       onDone();
     },

@@ -1,20 +1,10 @@
 import { ShieldAlert, TriangleAlert } from "lucide-react";
 import { StatusBadge, type StatusTone } from "@/components/status-badge";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
+import { ERROR_KIND_TITLES } from "@/lib/clusters/cluster-status";
 import type { ConnectionFailure } from "@/lib/clusters/connection-errors";
 import type { ConnectionReportView, ConnectionTestResult } from "@/lib/clusters/connection";
 import { Fingerprint } from "./fingerprint";
-
-export const ERROR_KIND_TITLES: Record<ConnectionFailure["kind"], string> & Record<string, string | undefined> = {
-  certificate: "Certificate changed: connection stopped",
-  auth: "Credentials refused",
-  permission: "Missing privilege",
-  unreachable: "Unreachable",
-  timeout: "Timed out",
-  protocol: "Not a Proxmox VE answer",
-  business: "Proxmox reported an error",
-  partial: "Some nodes did not answer",
-};
 
 const FEATURE_TONE: Record<"ok" | "partial" | "missing", StatusTone> = { ok: "ok", partial: "warn", missing: "fail" };
 const FEATURE_WORD = { ok: "OK", partial: "Partial", missing: "Missing" };

@@ -17,7 +17,7 @@ import {
 import { Button } from "@/components/ui/button";
 import type { ClusterSummary } from "@/lib/clusters/queries";
 import { sendJson } from "@/lib/http/fetch-json";
-import { CLUSTERS_QUERY_KEY } from "./clusters-query";
+import { clusterKeys } from "@/lib/query/clusters";
 
 const CHOICES = [
   {
@@ -43,7 +43,7 @@ export function RemoveClusterDialog({ cluster }: { cluster: ClusterSummary }) {
     mutationFn: () => sendJson(`/api/clusters/${cluster.id}`, "DELETE", { keepHistory }),
     onSuccess: async () => {
       setOpen(false);
-      await queryClient.invalidateQueries({ queryKey: CLUSTERS_QUERY_KEY });
+      await queryClient.invalidateQueries({ queryKey: clusterKeys.all });
       router.refresh();
     },
   });

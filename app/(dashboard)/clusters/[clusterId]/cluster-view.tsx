@@ -7,15 +7,18 @@ import { PageHeader } from "@/components/page-header";
 import { PageSkeleton } from "@/components/page-skeleton";
 import { StatusBadge } from "@/components/status-badge";
 import { Alert, AlertDescription } from "@/components/ui/alert";
+import { clusterStatus, errorKindTitle } from "@/lib/clusters/cluster-status";
 import { clusterReplicationQuery } from "@/lib/query/replication";
 import { formatDuration } from "@/lib/replication/format-duration";
 import { ClusterGuests } from "./cluster-guests";
 import { NodeCards } from "./node-cards";
+import { PollerHealthPanel } from "./poller-health-panel";
 
 export function ClusterView({ clusterId }: { clusterId: string }) {
   const { data, error } = useQuery(clusterReplicationQuery(clusterId));
   if (!data) return error ? <ErrorAlert message={error.message} /> : <PageSkeleton />;
   const { cluster } = data;
+  const status = clusterStatus(cluster);
   const okAgo = cluster.lastPollOkAt ? formatDuration((Date.parse(data.readAt) - Date.parse(cluster.lastPollOkAt)) / 1000) : null;
   return (
     <div className="flex flex-col gap-6">
@@ -27,7 +30,7 @@ export function ClusterView({ clusterId }: { clusterId: string }) {
         description={
           <span className="inline-flex flex-wrap items-center gap-2">
             {cluster.quorate === false ? <StatusBadge status="fail">No quorum</StatusBadge> : cluster.quorate ? <StatusBadge status="ok">Quorate</StatusBadge> : null}
-            {!cluster.enabled && <StatusBadge status="unknown">Paused</StatusBadge>}
+            <StatusBadge status={status.tone}>{status.label}</StatusBadge>
             <span>{okAgo === null ? "Never read successfully" : `Last read ${okAgo} ago`}</span>
             {cluster.pveVersion && <span>· Proxmox VE {cluster.pveVersion}</span>}
           </span>
@@ -37,11 +40,11 @@ export function ClusterView({ clusterId }: { clusterId: string }) {
       {cluster.lastError && (
         <Alert variant={cluster.lastErrorKind === "partial" ? "default" : "destructive"}>
           <AlertDescription>
-            {cluster.lastErrorKind === "partial" ? "Some nodes could not be read: " : "The last poll failed: "}
-            {cluster.lastError}
+            {errorKindTitle(cluster.lastErrorKind)}: {cluster.lastError}
           </AlertDescription>
         </Alert>
       )}
+      <PollerHealthPanel clusterId={clusterId} />
       <NodeCards nodes={data.nodes} />
       <ClusterGuests clusterId={clusterId} guests={data.guests} />
     </div>

@@ -4,10 +4,10 @@ import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { Pencil } from "lucide-react";
 import { JobSettingsFields, parseRate, type JobSettings } from "@/components/job-settings-fields";
-import { Alert, AlertDescription } from "@/components/ui/alert";
+import { FormAlert } from "@/components/form-field";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
-import { apiFieldErrors, type FieldErrors, zodFieldErrors } from "@/lib/http/form-errors";
+import { useZodForm } from "@/lib/forms/use-zod-form";
 import { jobOptionsQuery } from "@/lib/query/replication";
 import { useReplicationMutation } from "@/lib/query/use-replication-mutation";
 import type { JobDetail } from "@/lib/replication/job-queries";
@@ -16,26 +16,24 @@ import { updateJobSchema, type UpdateJobInput } from "@/lib/replication/job-sche
 export function EditJobDialog({ job, disabled }: { job: JobDetail["job"]; disabled?: boolean }) {
   const initial: JobSettings = { schedule: job.schedule, rate: job.rate?.toString() ?? "", comment: job.comment ?? "", enabled: !job.disabled };
   const [open, setOpen] = useState(false);
-  const [form, setForm] = useState(initial);
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const [settings, setSettings] = useState(initial);
+  const form = useZodForm(updateJobSchema);
   // Only for the owner's time zone in the schedule preview; UTC when Proxmox cannot be asked.
   const options = useQuery({ ...jobOptionsQuery(job.clusterId, job.vmid), enabled: open });
   const mutation = useReplicationMutation((_: UpdateJobInput) => ({ url: `/api/replication/${job.id}`, method: "PATCH" }), { onSuccess: () => setOpen(false) });
 
   function submit(event: React.FormEvent) {
     event.preventDefault();
-    const parsed = updateJobSchema.safeParse({ schedule: form.schedule, rate: parseRate(form.rate), comment: form.comment, enabled: form.enabled });
-    if (!parsed.success) return setErrors(zodFieldErrors(parsed.error));
-    setErrors({});
-    mutation.mutate(parsed.data, { onError: (e) => setErrors(apiFieldErrors(e)) });
+    const data = form.validate({ schedule: settings.schedule, rate: parseRate(settings.rate), comment: settings.comment, enabled: settings.enabled });
+    if (data) mutation.mutate(data, { onError: form.showApiError });
   }
 
   return (
     <Dialog
       open={open}
       onOpenChange={(next) => {
-        if (next) setForm(initial);
-        setErrors({});
+        if (next) setSettings(initial);
+        form.clearErrors();
         setOpen(next);
       }}
     >
@@ -53,12 +51,8 @@ export function EditJobDialog({ job, disabled }: { job: JobDetail["job"]; disabl
               checks them again.
             </DialogDescription>
           </DialogHeader>
-          {errors._form && (
-            <Alert variant="destructive">
-              <AlertDescription>{errors._form}</AlertDescription>
-            </Alert>
-          )}
-          <JobSettingsFields value={form} onChange={setForm} errors={errors} timeZone={options.data?.timeZone ?? null} />
+          <FormAlert message={form.errors._form} />
+          <JobSettingsFields value={settings} onChange={setSettings} errors={form.errors} timeZone={options.data?.timeZone ?? null} />
           <DialogFooter>
             <Button type="submit" disabled={mutation.isPending}>
               {mutation.isPending ? "Saving in Proxmox…" : "Save"}

@@ -9,6 +9,7 @@ import { PageHeader } from "@/components/page-header";
 import { PageSkeleton } from "@/components/page-skeleton";
 import { Alert, AlertDescription } from "@/components/ui/alert";
 import { jobDetailQuery } from "@/lib/query/replication";
+import { ATTENTION_STATUSES } from "@/lib/replication/status-display";
 import { JobControls } from "./job-controls";
 import { JobFacts } from "./job-facts";
 import { LiveLog } from "./live-log";
@@ -42,7 +43,7 @@ export function JobView({ jobRowId, canManage }: { jobRowId: string; canManage: 
           <AlertDescription>This job no longer exists in Proxmox (gone since <LocalTime at={Date.parse(job.goneAt) / 1000} />). Its history is kept.</AlertDescription>
         </Alert>
       )}
-      {job.statusMessage && ATTENTION.has(job.status) && (
+      {job.statusMessage && ATTENTION_STATUSES.includes(job.status) && (
         // Said in words on the page, not only in the badge's tooltip: the error and when Proxmox retries.
         <Alert variant={job.status === "failing" ? "destructive" : "default"} data-testid="job-status-message">
           <AlertDescription>{job.statusMessage}</AlertDescription>
@@ -55,8 +56,6 @@ export function JobView({ jobRowId, canManage }: { jobRowId: string; canManage: 
     </div>
   );
 }
-
-const ATTENTION = new Set(["failing", "waiting-target", "late", "stale", "never-synced"]);
 
 function ErrorAlert({ message }: { message: string }) {
   return (

@@ -1,12 +1,11 @@
 "use client";
 
 import { useState } from "react";
-import { FormField } from "@/components/form-field";
-import { Alert, AlertDescription } from "@/components/ui/alert";
+import { FormAlert, FormField } from "@/components/form-field";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
-import { apiFieldErrors, type FieldErrors, zodFieldErrors } from "@/lib/http/form-errors";
+import { useZodForm } from "@/lib/forms/use-zod-form";
 import { useReplicationMutation } from "@/lib/query/use-replication-mutation";
 import { setRpoSchema } from "@/lib/replication/job-schemas";
 
@@ -14,14 +13,12 @@ import { setRpoSchema } from "@/lib/replication/job-schemas";
 export function RpoDialog({ jobRowId, rpoOverride, defaultHint }: { jobRowId: string; rpoOverride: number | null; defaultHint: number }) {
   const [open, setOpen] = useState(false);
   const [minutes, setMinutes] = useState(String(Math.round((rpoOverride ?? defaultHint) / 60)));
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const form = useZodForm(setRpoSchema);
   const mutation = useReplicationMutation((_: { rpoSeconds: number | null }) => ({ url: `/api/replication/${jobRowId}/rpo`, method: "PUT" }), { onSuccess: () => setOpen(false) });
 
   function save(rpoSeconds: number | null) {
-    const parsed = setRpoSchema.safeParse({ rpoSeconds });
-    if (!parsed.success) return setErrors(zodFieldErrors(parsed.error));
-    setErrors({});
-    mutation.mutate(parsed.data, { onError: (e) => setErrors(apiFieldErrors(e)) });
+    const data = form.validate({ rpoSeconds });
+    if (data) mutation.mutate(data, { onError: form.showApiError });
   }
 
   return (
@@ -47,12 +44,8 @@ export function RpoDialog({ jobRowId, rpoOverride, defaultHint }: { jobRowId: st
               status, the chart and alerts.
             </DialogDescription>
           </DialogHeader>
-          {errors._form && (
-            <Alert variant="destructive">
-              <AlertDescription>{errors._form}</AlertDescription>
-            </Alert>
-          )}
-          <FormField label="RPO in minutes" error={errors.rpoSeconds} hint="Leave empty to use the default derived from the schedule.">
+          <FormAlert message={form.errors._form} />
+          <FormField label="RPO in minutes" error={form.errors.rpoSeconds} hint="Leave empty to use the default derived from the schedule.">
             {(p) => <Input {...p} inputMode="numeric" value={minutes} onChange={(e) => setMinutes(e.target.value)} />}
           </FormField>
           <DialogFooter className="gap-2">

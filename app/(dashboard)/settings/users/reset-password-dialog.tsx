@@ -3,20 +3,19 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { useMutation } from "@tanstack/react-query";
-import { FormField } from "@/components/form-field";
-import { Alert, AlertDescription } from "@/components/ui/alert";
+import { FormAlert, FormField } from "@/components/form-field";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { resetPasswordSchema } from "@/lib/auth/user-schemas";
 import { sendJson } from "@/lib/http/fetch-json";
-import { apiFieldErrors, type FieldErrors, zodFieldErrors } from "@/lib/http/form-errors";
+import { useZodForm } from "@/lib/forms/use-zod-form";
 
 export function ResetPasswordDialog({ userId, email }: { userId: string; email: string }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [password, setPassword] = useState("");
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const form = useZodForm(resetPasswordSchema);
   const mutation = useMutation({
     mutationFn: () => sendJson(`/api/users/${userId}/password`, "POST", { password }),
     onSuccess: () => {
@@ -24,15 +23,12 @@ export function ResetPasswordDialog({ userId, email }: { userId: string; email: 
       setPassword("");
       router.refresh();
     },
-    onError: (error) => setErrors(apiFieldErrors(error)),
+    onError: form.showApiError,
   });
 
   function submit(event: React.FormEvent) {
     event.preventDefault();
-    const parsed = resetPasswordSchema.safeParse({ password });
-    if (!parsed.success) return setErrors(zodFieldErrors(parsed.error));
-    setErrors({});
-    mutation.mutate();
+    if (form.validate({ password })) mutation.mutate();
   }
 
   return (
@@ -48,12 +44,8 @@ export function ResetPasswordDialog({ userId, email }: { userId: string; email: 
             <DialogTitle>Reset the password of {email}</DialogTitle>
             <DialogDescription>Their sessions end now, and they must choose a new password at the next sign-in.</DialogDescription>
           </DialogHeader>
-          {errors._form && (
-            <Alert variant="destructive">
-              <AlertDescription>{errors._form}</AlertDescription>
-            </Alert>
-          )}
-          <FormField label="Temporary password" error={errors.password} hint="At least 10 characters.">
+          <FormAlert message={form.errors._form} />
+          <FormField label="Temporary password" error={form.errors.password} hint="At least 10 characters.">
             {(p) => <Input {...p} autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
           </FormField>
           <DialogFooter>

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { useQuery } from "@tanstack/react-query";
 import { Plus } from "lucide-react";
-import { FormField } from "@/components/form-field";
+import { FormAlert, FormField } from "@/components/form-field";
 import { JobSettingsFields, parseRate, type JobSettings } from "@/components/job-settings-fields";
 import { Alert, AlertDescription } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -12,7 +12,7 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, D
 import { Input } from "@/components/ui/input";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Skeleton } from "@/components/ui/skeleton";
-import { apiFieldErrors, type FieldErrors, zodFieldErrors } from "@/lib/http/form-errors";
+import { useZodForm } from "@/lib/forms/use-zod-form";
 import { jobOptionsQuery } from "@/lib/query/replication";
 import { useReplicationMutation } from "@/lib/query/use-replication-mutation";
 import { createJobSchema, type CreateJobInput } from "@/lib/replication/job-schemas";
@@ -25,7 +25,7 @@ export function AddJobDialog({ clusterId, vmid, guestName }: { clusterId: string
   const [target, setTarget] = useState("");
   const [settings, setSettings] = useState(EMPTY);
   const [rpoMinutes, setRpoMinutes] = useState("");
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const form = useZodForm(createJobSchema);
   const options = useQuery({ ...jobOptionsQuery(clusterId, vmid), enabled: open });
   const mutation = useReplicationMutation((_: CreateJobInput) => ({ url: "/api/replication", method: "POST" }), {
     onSuccess: (result) => {
@@ -47,17 +47,15 @@ export function AddJobDialog({ clusterId, vmid, guestName }: { clusterId: string
       enabled: settings.enabled,
       rpoSeconds: rpoMinutes.trim() === "" ? null : Math.round(Number(rpoMinutes) * 60),
     };
-    const parsed = createJobSchema.safeParse(input);
-    if (!parsed.success) return setErrors(zodFieldErrors(parsed.error));
-    setErrors({});
-    mutation.mutate(parsed.data, { onError: (e) => setErrors(apiFieldErrors(e)) });
+    const data = form.validate(input);
+    if (data) mutation.mutate(data, { onError: form.showApiError });
   }
 
   return (
     <Dialog
       open={open}
       onOpenChange={(next) => {
-        setErrors({});
+        form.clearErrors();
         if (next) {
           setSettings(EMPTY);
           setTarget("");
@@ -79,11 +77,7 @@ export function AddJobDialog({ clusterId, vmid, guestName }: { clusterId: string
               Proxmox copies the guest&apos;s ZFS disks to the target on this schedule; the first run is a full sync within a minute.
             </DialogDescription>
           </DialogHeader>
-          {errors._form && (
-            <Alert variant="destructive">
-              <AlertDescription>{errors._form}</AlertDescription>
-            </Alert>
-          )}
+          <FormAlert message={form.errors._form} />
           {options.error && (
             <Alert variant="destructive">
               <AlertDescription>Could not ask Proxmox which nodes can take a replica: {options.error.message}</AlertDescription>
@@ -99,7 +93,7 @@ export function AddJobDialog({ clusterId, vmid, guestName }: { clusterId: string
               )}
               <FormField
                 label="Target node"
-                error={errors.target}
+                error={form.errors.target}
                 hint={`The guest runs on ${options.data.owner}.${options.data.guestStorages.length ? ` The target needs ZFS storage ${options.data.guestStorages.join(", ")}.` : ""}`}
               >
                 {(p) => (
@@ -119,8 +113,8 @@ export function AddJobDialog({ clusterId, vmid, guestName }: { clusterId: string
                   </Select>
                 )}
               </FormField>
-              <JobSettingsFields value={settings} onChange={setSettings} errors={errors} timeZone={options.data.timeZone} />
-              <FormField label="RPO in minutes" error={errors.rpoSeconds} hint="Optional. Empty = derived from the schedule. Stored in pve-standby only.">
+              <JobSettingsFields value={settings} onChange={setSettings} errors={form.errors} timeZone={options.data.timeZone} />
+              <FormField label="RPO in minutes" error={form.errors.rpoSeconds} hint="Optional. Empty = derived from the schedule. Stored in pve-standby only.">
                 {(p) => <Input {...p} inputMode="numeric" value={rpoMinutes} onChange={(e) => setRpoMinutes(e.target.value)} />}
               </FormField>
             </>

@@ -1,22 +1,20 @@
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import { notFound } from "next/navigation";
-import { z } from "zod";
 import { can } from "@/lib/auth/permissions";
 import { requirePagePermission } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/app-db";
 import { guestReplicationQuery } from "@/lib/query/replication";
 import { getServerQueryClient } from "@/lib/query/server-query-client";
+import { vmidParamSchema } from "@/lib/replication/job-schemas";
 import { getGuestReplication } from "@/lib/replication/queries";
 import { GuestView } from "./guest-view";
 
 export const metadata = { title: "Guest" };
 
-const vmidSchema = z.coerce.number().int().min(100).max(999_999_999);
-
 export default async function GuestPage({ params }: { params: Promise<{ clusterId: string; vmid: string }> }) {
   const user = await requirePagePermission("replication.read", "/clusters");
   const { clusterId, vmid: rawVmid } = await params;
-  const vmid = vmidSchema.safeParse(rawVmid);
+  const vmid = vmidParamSchema.safeParse(rawVmid);
   if (!vmid.success) notFound();
   const detail = await getGuestReplication(getDb(), clusterId, vmid.data);
   if (!detail) notFound();
