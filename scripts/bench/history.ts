@@ -7,6 +7,7 @@
 // `npm run bench -- history`
 import { maintainHistory } from "@/lib/poller/maintain-history";
 import { RETENTION_POLICY } from "@/lib/replication/retention";
+import { createSimulator } from "@/lib/simulator/simulator";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { createBenchDb, createClusterRow, databaseBytes } from "./lib/cluster";
 import { SCHEDULE_MIX, storedSamples } from "./lib/history";
@@ -94,8 +95,39 @@ async function main() {
     { name: "raw samples stored per job per day (*/15)", value: raw.length, unit: "rows", note: `kept ${RETENTION_POLICY.raw.maxAgeSeconds / DAY} days; 5-min rollups 288/day kept 35 days; hourly 24/day kept 2 years` },
     { name: "raw samples stored per job per day (mix avg)", value: SCHEDULE_MIX.reduce((s, p) => s + storedSamples(p, start, start + DAY).length, 0) / SCHEDULE_MIX.length, unit: "rows" },
   );
+  // Runs are not pruned (lib/replication/retention.ts keeps them with their logs): one row and one
+  // log per run. Their size per day follows from the schedule and the log of a typical run.
+  const logBytes = await typicalLogBytes();
+  const runsPerDay = DAY / SCHEDULE_MIX[1]!.periodSeconds;
+  figures.push(
+    { name: "run log bytes, typical incremental run (simulator)", value: logBytes, unit: "B", how: "median over the jobs of a 3-node large scenario" },
+    {
+      name: "runs + logs per job per year (*/15), not pruned",
+      value: (runsPerDay * 365 * (logBytes + 150)) / 1024 / 1024,
+      unit: "MiB",
+      how: `${runsPerDay} runs/day × (log + ~150 B row); estimate`,
+      note: `× ${JOBS_FOR} jobs = ${((runsPerDay * 365 * (logBytes + 150) * JOBS_FOR) / 1024 ** 3).toFixed(1)} GiB`,
+    },
+  );
   report("history", figures, { days: DAYS, jobs: jobs.length, checkpoints, simulatedSeconds: (performance.now() - t0) / 1000 });
   await bench.close();
+}
+
+/** The median size of the last run's log, as GET /nodes/{node}/replication/{id}/log returns it, after a simulated day. */
+async function typicalLogBytes(): Promise<number> {
+  const sim = createSimulator({ scenario: "large", nodes: 3, guests: 60, seed: 1, startTime: Math.floor(Date.now() / 1000) - DAY, speed: 0, authFailureDelayMs: 0 });
+  sim.advance(DAY);
+  const headers = { authorization: `PVEAPIToken=${sim.credentials.tokenId}=${sim.credentials.tokenSecret}` };
+  const sizes: number[] = [];
+  for (const node of sim.nodeNames) {
+    const list = await sim.handle(node, { method: "GET", url: `/api2/json/nodes/${node}/replication`, headers });
+    for (const job of (JSON.parse(list.body) as { data: { id: string; last_sync?: number }[] }).data.filter((j) => j.last_sync)) {
+      const log = await sim.handle(node, { method: "GET", url: `/api2/json/nodes/${node}/replication/${job.id}/log?limit=0`, headers });
+      sizes.push((JSON.parse(log.body) as { data: { t: string }[] }).data.map((l) => l.t).join("\n").length);
+    }
+  }
+  sizes.sort((a, b) => a - b);
+  return sizes[Math.floor(sizes.length / 2)] ?? 0;
 }
 
 runMain(main);
