@@ -13,8 +13,10 @@ import { report, runMain, type Figure } from "./lib/results";
 import { sized } from "./lib/scale";
 import { median } from "./lib/stats";
 
-const NODES = sized([3, 20, 30], [3, 20]);
-const JOBS = sized([100, 1000, 5000], [100, 300]);
+// BENCH_REQUEST_SIZE=30x5000 measures one size only (and reports it as its own part).
+const ONLY = process.env.BENCH_REQUEST_SIZE?.match(/^(\d+)x(\d+)$/);
+const NODES = ONLY ? [Number(ONLY[1])] : sized([3, 20, 30], [3, 20]);
+const JOBS = ONLY ? [Number(ONLY[2])] : sized([100, 1000, 5000], [100, 300]);
 const RUNS = sized(3, 2);
 /** Both approaches read with the poller's bound on parallel requests to one cluster. */
 const CONCURRENCY = 4;
@@ -96,7 +98,7 @@ async function main() {
       await cluster.close();
     }
   }
-  report("requests", figures, { concurrency: CONCURRENCY, rows });
+  report(ONLY ? `requests-${ONLY[0]}` : "requests", figures, { concurrency: CONCURRENCY, rows });
 }
 
 runMain(main);
