@@ -51,7 +51,7 @@ test.afterAll(async () => {
   await fx?.close();
 });
 
-test("the overview lists every job with its lag, filters by status in the URL, and searches", async ({ page }) => {
+test("the overview lists every job with its lag, filters by status in the URL, and searches", async ({ page }, info) => {
   await signInAs(page, ADMIN);
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
@@ -64,12 +64,22 @@ test("the overview lists every job with its lag, filters by status in the URL, a
   await expect(rows.filter({ hasText: "OK" })).toHaveCount(0);
   await page.getByRole("button", { name: "Clear" }).click();
 
+  // The Jobs card counts with the chips' words.
+  await expect(page.getByTestId("jobs-by-status")).toContainText(/Failing \d+/);
+  for (const theme of ["light", "dark"] as const) {
+    await page.evaluate((t) => localStorage.setItem("theme", t), theme);
+    await page.reload();
+    await expect(page.locator("html")).toHaveClass(new RegExp(theme));
+    await expect.poll(() => rows.count()).toBeGreaterThan(5);
+    await page.screenshot({ path: info.outputPath(`overview-${theme}.png`), fullPage: true });
+  }
+
   await page.getByRole("searchbox", { name: "Search jobs" }).fill("db-primary");
   await expect(page).toHaveURL(/q=db-primary/);
   await expect(rows).toHaveCount(2); // header + one job
 });
 
-test("a job page draws lag against the RPO and keeps the run history with logs", async ({ page }) => {
+test("a job page draws lag against the RPO and keeps the run history with logs", async ({ page }, info) => {
   await signInAs(page, ADMIN);
   await page.goto("/?q=db-primary");
   await page.getByRole("link", { name: "db-primary", exact: true }).click();
@@ -82,6 +92,22 @@ test("a job page draws lag against the RPO and keeps the run history with logs",
   await expect.poll(() => page.getByRole("button", { name: /Log of the run/ }).count(), { timeout: 30_000 }).toBeGreaterThan(0);
   await page.getByRole("button", { name: /Log of the run/ }).first().click();
   await expect(page.getByRole("dialog").getByText(/replication job/)).toBeVisible();
+  await page.keyboard.press("Escape");
+
+  // The page is longer than a screen; the sidebar's background still runs its whole height.
+  const sidebar = await page.locator("aside").first().boundingBox();
+  const pageHeight = await page.evaluate(() => document.documentElement.scrollHeight);
+  expect(pageHeight).toBeGreaterThan(page.viewportSize()!.height);
+  expect(Math.round(sidebar?.height ?? 0)).toBe(pageHeight);
+  for (const theme of ["light", "dark"] as const) {
+    await page.evaluate((t) => localStorage.setItem("theme", t), theme);
+    await page.reload();
+    await expect(page.locator("html")).toHaveClass(new RegExp(theme));
+    await expect(page.getByText("Run history")).toBeVisible();
+    // The reload keeps the scroll position; a full-page capture draws sticky parts where they stand.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: info.outputPath(`job-${theme}.png`), fullPage: true });
+  }
 });
 
 test("an operator adds a job with a previewed schedule, runs it and deletes it keeping the replica", async ({ page }) => {

@@ -1,9 +1,11 @@
 // npm test: typecheck, lint, unit + integration tests (Vitest), production build, browser tests
-// (Playwright on Chromium). Stops at the first failing stage and ends with one summary line.
+// (Playwright on Chromium). Stops at the first failing stage and ends with a summary that names
+// failed and flaky browser tests; a flaky test fails the run (scripts/lib/test-summary.ts).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { addPlaywright, addVitest, emptyCounts, summarize } from "./lib/test-summary";
 
 const ROOT = path.resolve(__dirname, "..");
 const reports = fs.mkdtempSync(path.join(os.tmpdir(), "pve-standby-test-"));
@@ -33,25 +35,9 @@ for (const stage of stages) {
   }
 }
 
-const counts = { passed: 0, failed: 0, skipped: 0 };
-readVitest(vitestReport);
-readPlaywright(playwrightReport);
-console.log(failedStage ? `\nFAILED at stage: ${failedStage}` : "\nAll stages passed.");
-console.log(`total: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
-process.exit(failedStage ? 1 : 0);
-
-function readVitest(file: string) {
-  if (!fs.existsSync(file)) return;
-  const r = JSON.parse(fs.readFileSync(file, "utf8")) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
-  counts.passed += r.numPassedTests;
-  counts.failed += r.numFailedTests;
-  counts.skipped += r.numPendingTests + r.numTodoTests;
-}
-
-function readPlaywright(file: string) {
-  if (!fs.existsSync(file)) return;
-  const r = JSON.parse(fs.readFileSync(file, "utf8")) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
-  counts.passed += r.stats.expected + r.stats.flaky;
-  counts.failed += r.stats.unexpected;
-  counts.skipped += r.stats.skipped;
-}
+const counts = emptyCounts();
+if (fs.existsSync(vitestReport)) addVitest(counts, JSON.parse(fs.readFileSync(vitestReport, "utf8")));
+if (fs.existsSync(playwrightReport)) addPlaywright(counts, JSON.parse(fs.readFileSync(playwrightReport, "utf8")));
+const summary = summarize(counts, failedStage);
+console.log(`\n${summary.lines.join("\n")}`);
+process.exit(summary.ok ? 0 : 1);

@@ -1,10 +1,13 @@
+import { TaggedError } from "@/lib/errors/tagged-error";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { hashPassword, verifyPassword } from "./password";
 import type { Role } from "./permissions";
 import type { CreateUserInput, UpdateUserInput } from "./user-schemas";
 
-/** An expected refusal with a message for the person who asked. */
-export class UserError extends Error {}
+/** An expected refusal with a message for the person who asked (tagged: it crosses bundles, see TaggedError). */
+export class UserError extends TaggedError {
+  static readonly tag: string = "UserError";
+}
 
 const PUBLIC_FIELDS = {
   id: true, email: true, name: true, role: true, disabled: true, mustChangePassword: true, createdAt: true, lastLoginAt: true,

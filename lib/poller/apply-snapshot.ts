@@ -1,6 +1,6 @@
 import type { ClusterResource, ReplicationJob as PveJob, ReplicationJobStatus } from "@/lib/proxmox/schemas";
 import { effectiveRpo } from "@/lib/replication/effective-rpo";
-import { detectRunEvents, type JobSnapshot, type RunEvent } from "@/lib/replication/runs";
+import { detectRunEvents, type JobSnapshot, type NodeLoss, type RunEvent } from "@/lib/replication/runs";
 import { selectSamplesToStore } from "@/lib/replication/retention";
 import { deriveJobStatus } from "@/lib/replication/status";
 import type { JobConfig, JobState } from "@/lib/replication/types";
@@ -24,7 +24,7 @@ type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
  */
 export async function applySnapshot(db: PrismaClient, clusterId: string, snapshot: ClusterSnapshot, now: Date, options: { timeZone?: string | null } = {}): Promise<LogToFetch[]> {
   return db.$transaction(async (tx) => {
-    await writeNodes(tx, clusterId, snapshot, now);
+    const wasOffline = await writeNodes(tx, clusterId, snapshot, now);
     const guestNodes = await writeGuests(tx, clusterId, snapshot.resources, now);
     const existing = new Map((await tx.replicationJob.findMany({ where: { clusterId } })).map((row) => [row.jobId, row]));
     const logs: LogToFetch[] = [];
@@ -33,7 +33,9 @@ export async function applySnapshot(db: PrismaClient, clusterId: string, snapsho
     const created: NewJob[] = [];
     for (const job of snapshot.jobs) {
       const owner = guestNodes.get(job.guest) ?? job.source ?? null;
-      logs.push(...(await writeJob(tx, clusterId, job, owner, existing.get(job.id), snapshot, now, { samples, volatile, created }, options.timeZone ?? null)));
+      const row = existing.get(job.id);
+      const lost = nodeLossOf(row, owner, snapshot, wasOffline);
+      logs.push(...(await writeJob(tx, clusterId, job, owner, row, snapshot, now, { samples, volatile, created }, options.timeZone ?? null, lost)));
     }
     await createNewJobs(tx, created);
     await writeVolatile(tx, volatile, now);
@@ -46,8 +48,22 @@ export async function applySnapshot(db: PrismaClient, clusterId: string, snapsho
   });
 }
 
-async function writeNodes(tx: Tx, clusterId: string, snapshot: ClusterSnapshot, now: Date) {
+/**
+ * The node a job's stored state came from, when it went offline since: offline now (an HA guest
+ * recovered elsewhere reports from its new node meanwhile), or stored offline by an earlier
+ * poll and back now. Its last answer is the state's cluster time.
+ */
+function nodeLossOf(row: JobRow | undefined, owner: string | null, snapshot: ClusterSnapshot, wasOffline: ReadonlySet<string>): NodeLoss | undefined {
+  if (!row?.stateNode || row.stateClusterTime === null) return undefined;
+  const node = row.stateNode;
+  if (!snapshot.offlineNodes.includes(node) && !wasOffline.has(node)) return undefined;
+  return { node, lastSeenAt: row.stateClusterTime, answeredAgain: owner === node && snapshot.onlineNodes.includes(node) };
+}
+
+/** Writes the nodes; returns those the database had as offline before this snapshot. */
+async function writeNodes(tx: Tx, clusterId: string, snapshot: ClusterSnapshot, now: Date): Promise<Set<string>> {
   const known = new Map((await tx.clusterNode.findMany({ where: { clusterId } })).map((n) => [n.name, n]));
+  const wasOffline = new Set([...known.values()].filter((n) => !n.online).map((n) => n.name));
   const storage = storageByNode(snapshot.resources);
   const seen: string[] = [];
   for (const entry of snapshot.status.filter((e) => e.type === "node")) {
@@ -64,6 +80,7 @@ async function writeNodes(tx: Tx, clusterId: string, snapshot: ClusterSnapshot, 
     });
   }
   await tx.clusterNode.updateMany({ where: { clusterId, name: { in: seen } }, data: { lastSeenAt: now } });
+  return wasOffline;
 }
 
 /** Storage fill per node from /cluster/resources (type "storage": disk = used, maxdisk = total bytes). */
@@ -118,6 +135,7 @@ async function writeJob(
   now: Date,
   { samples, volatile, created }: JobWrites,
   timeZone: string | null,
+  lost: NodeLoss | undefined,
 ): Promise<LogToFetch[]> {
   const read = owner ? snapshot.nodeReplication.get(owner) : undefined;
   const ownerReadable = read?.ok === true;
@@ -177,7 +195,7 @@ async function writeJob(
   }
   if (!readable) return [];
   const previous = row.stateReadAt ? snapshotFromRow(row) : undefined;
-  const events = detectRunEvents(previous, { id: job.id, ...state });
+  const events = detectRunEvents(previous, { id: job.id, ...state }, lost);
   return recordRuns(tx, row.id, events, owner, job.id);
 }
 

@@ -79,6 +79,9 @@ export type LoopHealth = {
 
 export type PollerHealth = { status: "ok" | "degraded"; loop: LoopHealth; clusters: ClusterPollHealth[] };
 
+/** What the cluster page shows (GET /api/health/clusters/:clusterId). */
+export type ClusterPollerHealth = { cluster: ClusterPollHealth; loop: LoopHealth; readAt: string };
+
 /**
  * The poller's health as every reader shows it. `intervalSeconds` is the POLL_INTERVAL_SECONDS
  * override when one is set. Degraded when an enabled cluster went unpolled for several

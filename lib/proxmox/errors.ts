@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TaggedError } from "@/lib/errors/tagged-error";
 
 /** Where a failed call was going; attached to every error so logs and the UI can name the node. */
 export type PveErrorContext = {
@@ -7,7 +8,8 @@ export type PveErrorContext = {
   endpoint?: string;
 };
 
-export class PveError extends Error {
+export class PveError extends TaggedError {
+  static readonly tag: string = "PveError";
   readonly method?: string;
   readonly path?: string;
   readonly endpoint?: string;
@@ -31,6 +33,7 @@ export class PveError extends Error {
  * `requestSent: true` has an unknown outcome and must not be blindly repeated.
  */
 export class PveUnreachableError extends PveError {
+  static readonly tag: string = "PveUnreachableError";
   readonly scope: "endpoint" | "proxied-node";
   readonly requestSent: boolean;
   readonly code?: string;
@@ -48,6 +51,7 @@ export class PveUnreachableError extends PveError {
 }
 
 export class PveTimeoutError extends PveError {
+  static readonly tag: string = "PveTimeoutError";
   readonly phase: "connect" | "request";
   readonly timeoutMs: number;
   readonly requestSent: boolean;
@@ -61,10 +65,13 @@ export class PveTimeoutError extends PveError {
 }
 
 /** 401: bad/expired token or ticket, wrong password, or a missing/invalid CSRF token. */
-export class PveAuthError extends PveError {}
+export class PveAuthError extends PveError {
+  static readonly tag: string = "PveAuthError";
+}
 
 /** 403. Proxmox names the ACL path and privilege it checked: "Permission check failed (/vms/100, VM.Replicate)". */
 export class PvePermissionError extends PveError {
+  static readonly tag: string = "PvePermissionError";
   readonly aclPath?: string;
   readonly privilege?: string;
 
@@ -78,6 +85,7 @@ export class PvePermissionError extends PveError {
 
 /** 400 "Parameter verification failed.": `errors` maps each parameter (or `_root`) to Proxmox's text. */
 export class PveParameterError extends PveError {
+  static readonly tag: string = "PveParameterError";
   readonly errors: Record<string, string>;
 
   constructor(message: string, errors: Record<string, string>, context: PveErrorContext & { status?: number } = {}) {
@@ -87,13 +95,18 @@ export class PveParameterError extends PveError {
 }
 
 /** Any handler `die` (HTTP 500 and other 4xx/5xx): the text is Proxmox's own, e.g. "no such replication job '100-3'". */
-export class PveBusinessError extends PveError {}
+export class PveBusinessError extends PveError {
+  static readonly tag: string = "PveBusinessError";
+}
 
 /** 501: the endpoint does not exist on this Proxmox version ("Method 'GET /foo' not implemented"). */
-export class PveNotImplementedError extends PveError {}
+export class PveNotImplementedError extends PveError {
+  static readonly tag: string = "PveNotImplementedError";
+}
 
 /** The answer was not what the API schema promises (not JSON, no `data`, or a zod mismatch). */
 export class PveProtocolError extends PveError {
+  static readonly tag: string = "PveProtocolError";
   readonly issues?: string;
 
   constructor(message: string, context: PveErrorContext & { status?: number } = {}, issues?: string) {
@@ -112,6 +125,7 @@ export class PveProtocolError extends PveError {
  * failed over: a changed certificate must be shown to the admin, not routed around.
  */
 export class PveCertificateMismatchError extends PveError {
+  static readonly tag: string = "PveCertificateMismatchError";
   readonly expected: string[];
   readonly presented: string[];
 
@@ -135,7 +149,7 @@ export function parsePermissionMessage(message: string): { aclPath: string; priv
 }
 
 /** Proxmox's error text: the JSON `message` (pve-http-server ≥ 5.2.0) or the HTTP reason phrase on older servers. */
-export function extractErrorText(body: unknown, statusText: string, status: number): string {
+function extractErrorText(body: unknown, statusText: string, status: number): string {
   const message = isRecord(body) && typeof body.message === "string" ? body.message.trim() : "";
   return message || statusText.trim() || `HTTP ${status}`;
 }

@@ -39,7 +39,7 @@ export function parseResponse<S extends z.ZodType>(
 }
 
 /** The `Date` header (RFC 7231 IMF-fixdate) as a Date, or undefined when absent or unreadable. */
-export function parseDateHeader(value: string | undefined): Date | undefined {
+function parseDateHeader(value: string | undefined): Date | undefined {
   if (!value) return undefined;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : new Date(ms);

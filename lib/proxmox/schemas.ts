@@ -127,34 +127,6 @@ export type NodeTime = z.infer<typeof nodeTimeSchema>;
 export const permissionsSchema = z.record(z.string(), z.record(z.string(), pveBooleanSchema));
 export type PvePermissions = z.infer<typeof permissionsSchema>;
 
-export const nodeStorageSchema = z.object({
-  storage: z.string(),
-  type: z.string(),
-  content: z.string().optional(),
-  shared: pveBooleanSchema.optional(),
-  active: pveBooleanSchema.optional(),
-  enabled: pveBooleanSchema.optional(),
-  total: pveNumberSchema.optional(),
-  used: pveNumberSchema.optional(),
-  avail: pveNumberSchema.optional(),
-  used_fraction: pveNumberSchema.optional(),
-});
-export type NodeStorage = z.infer<typeof nodeStorageSchema>;
-
-/** storage.cfg entry; for `zfspool` the ZFS dataset is `pool` (pve-storage ZFSPoolPlugin.pm). */
-export const storageConfigSchema = z.object({
-  storage: z.string(),
-  type: z.string(),
-  pool: z.string().optional(),
-  content: z.string().optional(),
-  nodes: z.string().optional(),
-  disable: pveBooleanSchema.optional(),
-  shared: pveBooleanSchema.optional(),
-  sparse: pveBooleanSchema.optional(),
-  digest: z.string().optional(),
-});
-export type StorageConfig = z.infer<typeof storageConfigSchema>;
-
 export const storageContentSchema = z.object({
   volid: z.string(),
   format: z.string().optional(),

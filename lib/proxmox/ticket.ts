@@ -14,7 +14,7 @@ export type TicketSession = {
   invalidateAndLogin(): Promise<Ticket>;
 };
 
-export const ticketResponseSchema = z.object({
+const ticketResponseSchema = z.object({
   username: z.string(),
   ticket: z.string(),
   CSRFPreventionToken: z.string().optional(),

@@ -17,7 +17,7 @@ const MAX_FAILURE_MARKS = 500;
 
 /** One job with its recent runs; throughput is derived from each run's stored log. */
 export async function getJobDetail(db: PrismaClient, jobRowId: string, options: { now?: Date; runs?: number } = {}) {
-  const job = await db.replicationJob.findUnique({ where: { id: jobRowId }, include: { cluster: { select: { name: true, clockSkewMs: true } } } });
+  const job = await db.replicationJob.findUnique({ where: { id: jobRowId }, include: { cluster: { select: { name: true, clockSkewMs: true, timeZone: true } } } });
   if (!job) return null;
   const [guest, target, runs, runCount] = await Promise.all([
     db.guest.findUnique({ where: { clusterId_vmid: { clusterId: job.clusterId, vmid: job.vmid } }, select: { name: true, type: true, node: true } }),
@@ -33,6 +33,7 @@ export async function getJobDetail(db: PrismaClient, jobRowId: string, options: 
         guest: guest ?? undefined,
         clusterNow: clusterNowSeconds(options.now ?? new Date(), cluster.clockSkewMs),
         targetOnline: target?.online ?? null,
+        timeZone: cluster.timeZone,
       }),
       firstSeenAt: row.firstSeenAt.toISOString(),
       lastSeenAt: row.lastSeenAt.toISOString(),
@@ -60,12 +61,12 @@ export async function getRunLog(db: PrismaClient, jobRowId: string, runId: strin
 export async function getJobLagSeries(db: PrismaClient, jobRowId: string, range: LagRange, options: { now?: Date } = {}) {
   const job = await db.replicationJob.findUnique({
     where: { id: jobRowId },
-    select: { rpoSeconds: true, schedule: true, cluster: { select: { clockSkewMs: true } } },
+    select: { rpoSeconds: true, schedule: true, cluster: { select: { clockSkewMs: true, timeZone: true } } },
   });
   if (!job) return null;
   const to = clusterNowSeconds(options.now ?? new Date(), job.cluster.clockSkewMs);
   const from = to - LAG_RANGES[range];
-  const rpoSeconds = effectiveRpo(job).seconds;
+  const rpoSeconds = effectiveRpo(job, job.cluster.timeZone).seconds;
 
   // The sample just before the range carries the lag into its first seconds.
   const [rows, before] = await Promise.all([

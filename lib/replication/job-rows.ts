@@ -19,9 +19,9 @@ type GuestInfo = { name: string | null; type: string; node: string };
  */
 export function toJobView<T extends JobRowRecord>(
   job: T,
-  context: { clusterName: string; guest: GuestInfo | undefined; clusterNow: number; targetOnline: boolean | null },
+  context: { clusterName: string; guest: GuestInfo | undefined; clusterNow: number; targetOnline: boolean | null; timeZone: string | null },
 ) {
-  const view = deriveJobView(job, { clusterNow: context.clusterNow, targetOnline: context.targetOnline });
+  const view = deriveJobView(job, { clusterNow: context.clusterNow, targetOnline: context.targetOnline, timeZone: context.timeZone });
   return {
     ...job,
     stateReadAt: job.stateReadAt?.toISOString() ?? null,

@@ -47,6 +47,8 @@ export type JobViewContext = {
   clusterNow: number;
   /** Whether the target node is online as last polled (`targetOnlineLookup`); null when unknown. */
   targetOnline: boolean | null;
+  /** The cluster's time zone as the poller stored it (Cluster.timeZone): default RPOs follow it. */
+  timeZone?: string | null;
   lateGraceSeconds?: number;
 };
 
@@ -82,7 +84,7 @@ export type JobViewFacts = {
  * a lag bar past its RPO. Pure: safe for pages, alerts and metrics alike.
  */
 export function deriveJobView(job: StoredJob, context: JobViewContext): JobViewFacts {
-  const rpo = effectiveRpo(job);
+  const rpo = effectiveRpo(job, context.timeZone);
   const storedStatus = parseJobStatus(job.status);
   const everRead = job.stateClusterTime !== null;
   const listedAtLastPoll = everRead && job.stateClusterTime === job.polledAt;

@@ -26,7 +26,7 @@ beforeAll(async () => {
     fx.sim.advance(60);
     await runPollCycle("demo", { db, client, now: simNow });
   }
-}, 120_000);
+}, 240_000);
 afterAll(async () => {
   await fx.close();
   await cleanup();
@@ -118,9 +118,10 @@ describe("overview", () => {
   it("shows every job with the status the poller derived, at the poll's clock", async () => {
     const rows = await db.replicationJob.findMany({ where: { clusterId: "demo", goneAt: null } });
     const online = targetOnlineLookup(await db.clusterNode.findMany({ select: { clusterId: true, name: true, online: true } }));
+    const { timeZone } = await db.cluster.findUniqueOrThrow({ where: { id: "demo" } });
     expect(rows.length).toBeGreaterThan(5);
     for (const row of rows) {
-      const view = deriveJobView(row, { clusterNow: row.polledAt ?? 0, targetOnline: online(row.clusterId, row.target) });
+      const view = deriveJobView(row, { clusterNow: row.polledAt ?? 0, targetOnline: online(row.clusterId, row.target), timeZone });
       expect({ jobId: row.jobId, status: view.status, lag: view.lagSeconds, message: view.message }).toEqual({
         jobId: row.jobId, status: row.status, lag: row.lagSeconds, message: row.statusMessage,
       });

@@ -32,7 +32,7 @@ export async function getReplicationOverview(db: PrismaClient, filters: Overview
   const now = options.now ?? new Date();
   const nowSeconds = now.getTime() / 1000;
   const [clusters, guests, jobs, nodes] = await Promise.all([
-    db.cluster.findMany({ select: { id: true, name: true, clockSkewMs: true, enabled: true, lastPollOkAt: true, lastError: true } }),
+    db.cluster.findMany({ select: { id: true, name: true, clockSkewMs: true, timeZone: true, enabled: true, lastPollOkAt: true, lastError: true } }),
     db.guest.findMany({ where: { goneAt: null }, select: { clusterId: true, vmid: true, name: true, type: true, node: true, template: true } }),
     db.replicationJob.findMany({ where: { goneAt: null }, select: JOB_ROW_SELECT }),
     db.clusterNode.findMany({ select: { clusterId: true, name: true, online: true } }),
@@ -47,6 +47,7 @@ export async function getReplicationOverview(db: PrismaClient, filters: Overview
       guest: guestByKey.get(guestKey(j.clusterId, j.vmid)),
       clusterNow: clusterNowSeconds(now, cluster?.clockSkewMs),
       targetOnline: targetOnline(j.clusterId, j.target),
+      timeZone: cluster?.timeZone ?? null,
     });
   });
 
@@ -86,7 +87,7 @@ export async function getClusterReplication(db: PrismaClient, clusterId: string,
     where: { id: clusterId },
     select: {
       id: true, name: true, enabled: true, lastPollAt: true, lastPollOkAt: true, lastError: true, lastErrorKind: true,
-      quorate: true, pveVersion: true, clockSkewMs: true,
+      quorate: true, pveVersion: true, clockSkewMs: true, timeZone: true,
       nodes: { orderBy: { name: "asc" }, select: { name: true, online: true, lastSeenAt: true, ip: true, storage: true } },
     },
   });
@@ -98,7 +99,7 @@ export async function getClusterReplication(db: PrismaClient, clusterId: string,
   ]);
   const targetOnline = targetOnlineLookup(cluster.nodes.map((n) => ({ ...n, clusterId })));
   const clusterNow = clusterNowSeconds(now, cluster.clockSkewMs);
-  const views = jobs.map((j) => toJobView(j, { clusterName: cluster.name, guest: undefined, clusterNow, targetOnline: targetOnline(clusterId, j.target) }));
+  const views = jobs.map((j) => toJobView(j, { clusterName: cluster.name, guest: undefined, clusterNow, targetOnline: targetOnline(clusterId, j.target), timeZone: cluster.timeZone }));
   const jobsByGuest = groupBy(views, (v) => v.vmid);
   const { nodes, ...rest } = cluster;
   return {
@@ -127,7 +128,7 @@ export type ClusterReplication = NonNullable<Awaited<ReturnType<typeof getCluste
 /** One guest: its jobs (live ones as table rows) and its most recent runs across them. */
 export async function getGuestReplication(db: PrismaClient, clusterId: string, vmid: number, options: { now?: Date; runs?: number } = {}) {
   const [cluster, guest] = await Promise.all([
-    db.cluster.findUnique({ where: { id: clusterId }, select: { id: true, name: true, clockSkewMs: true, nodes: { select: { name: true, online: true }, orderBy: { name: "asc" } } } }),
+    db.cluster.findUnique({ where: { id: clusterId }, select: { id: true, name: true, clockSkewMs: true, timeZone: true, nodes: { select: { name: true, online: true }, orderBy: { name: "asc" } } } }),
     db.guest.findUnique({ where: { clusterId_vmid: { clusterId, vmid } } }),
   ]);
   if (!cluster) return null;
@@ -148,7 +149,7 @@ export async function getGuestReplication(db: PrismaClient, clusterId: string, v
     guest: guest
       ? { vmid: guest.vmid, name: guest.name, type: guest.type, node: guest.node, status: guest.status, haState: guest.haState, template: guest.template, goneAt: iso(guest.goneAt) }
       : { vmid, name: null, type: null, node: null, status: "unknown", haState: null, template: false, goneAt: null },
-    jobs: jobs.filter((j) => j.goneAt === null).map(({ goneAt: _gone, ...j }) => toJobView(j, { clusterName: cluster.name, guest: info, clusterNow, targetOnline: targetOnline(clusterId, j.target) })),
+    jobs: jobs.filter((j) => j.goneAt === null).map(({ goneAt: _gone, ...j }) => toJobView(j, { clusterName: cluster.name, guest: info, clusterNow, targetOnline: targetOnline(clusterId, j.target), timeZone: cluster.timeZone })),
     goneJobs: jobs.filter((j) => j.goneAt !== null).map((j) => ({ id: j.id, jobId: j.jobId, target: j.target, goneAt: iso(j.goneAt) })),
     runs: runs.map((r) => ({ ...r, jobId: jobIdByRow.get(r.jobRowId) ?? "" })),
   };

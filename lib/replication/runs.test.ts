@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { ABORTED_RUN_ERROR, detectRunEvents, detectSyncKindFromLog } from "./runs";
+import { ABORTED_RUN_ERROR, detectRunEvents, detectSyncKindFromLog, OVERWRITTEN_ERROR } from "./runs";
 import type { JobSnapshot } from "./runs";
 
 const T = 1_700_000_000;
@@ -66,6 +66,27 @@ describe("detectRunEvents", () => {
     const aborted = snap({ ...failing, last_try: T + 900 });
     const [, finished] = detectRunEvents(failing, aborted);
     expect(finished).toMatchObject({ outcome: "failed", error: ABORTED_RUN_ERROR, durationSeconds: null });
+  });
+
+  it("records a run cut off by its node's death with that reason and the node's last answer as its end", () => {
+    const running = snap({ last_sync: T, last_try: T + 900, pid: 42, duration: 3 });
+    const lost = { node: "pve1", lastSeenAt: T + 905 };
+    // The node came back: the attempt is still the latest, without pid and without a result.
+    const [back] = detectRunEvents(running, snap({ last_sync: T, last_try: T + 900, duration: 3 }), lost);
+    expect(back).toEqual({ type: "run-finished", jobId: "100-0", start: T + 900, end: T + 905, durationSeconds: null, outcome: "failed", error: "pve1 went offline during the run", syncKind: "unknown" });
+    // HA recovered the guest elsewhere: its new node already tried again.
+    const elsewhere = snap({ last_sync: T, last_try: T + 1200, fail_count: 1, error: "no common base", duration: 1 });
+    const [cutOff] = detectRunEvents(running, elsewhere, lost);
+    expect(cutOff).toMatchObject({ type: "run-finished", start: T + 900, end: T + 905, outcome: "failed", error: "pve1 went offline during the run" });
+    // Without a node loss the superseded failure still says why its error is missing.
+    expect(detectRunEvents(running, elsewhere)[0]).toMatchObject({ start: T + 900, outcome: "failed", error: OVERWRITTEN_ERROR, end: null });
+    // An attempt started after the node's last answer, and left without a result, died with it.
+    const idle = snap({ last_sync: T, last_try: T, duration: 3 });
+    const [, diedUnseen] = detectRunEvents(idle, snap({ last_sync: T, last_try: T + 900, duration: 3 }), { node: "pve1", lastSeenAt: T + 850, answeredAgain: true });
+    expect(diedUnseen).toMatchObject({ start: T + 900, end: T + 900, outcome: "failed", error: "pve1 went offline during the run" });
+    // A run that finished with a result before the death keeps it.
+    const done = snap({ last_sync: T + 900, last_try: T + 900, duration: 4 });
+    expect(detectRunEvents(running, done, lost)[0]).toMatchObject({ outcome: "ok", end: T + 904 });
   });
 
   it("recovers a success hidden behind a later failure", () => {

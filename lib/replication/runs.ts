@@ -32,6 +32,26 @@ type FinishedRun = Omit<RunFinishedEvent, "type" | "jobId">;
 /** Message for a run whose process vanished without writing a result (killed, node crash). */
 export const ABORTED_RUN_ERROR = "run ended without recording a result (pvesr process gone)";
 
+/** A failed run whose own error text a later attempt overwrote before any poll read it. */
+export const OVERWRITTEN_ERROR = "run failed; a later attempt overwrote its error before it was read";
+
+/**
+ * The node that ran the previous poll's run went offline before this state was read: `lastSeenAt`
+ * is the cluster clock of its last answer. A run it left without a result was cut off by its
+ * death (pvesr died with it; with HA its guest may be running elsewhere by now).
+ */
+export type NodeLoss = {
+  node: string;
+  lastSeenAt: number;
+  /** The current state is that node's own, read after it came back (not a new owner's after HA recovery). */
+  answeredAgain?: boolean;
+};
+
+/** The reason a run cut off by its node's death is recorded with. */
+export function nodeLossError(loss: NodeLoss): string {
+  return `${loss.node} went offline during the run`;
+}
+
 /**
  * The runs Proxmox performed between two polls of one job, from state transitions
  * (pve-guest-common Replication.pm run_replication, ReplicationState.pm record_job_start/_end):
@@ -54,8 +74,14 @@ export const ABORTED_RUN_ERROR = "run ended without recording a result (pvesr pr
  * upserting on (jobId, start) keeps a restarted poller from duplicating it.
  *
  * Idempotent: `detectRunEvents(s, s)` is empty for every snapshot.
+ *
+ * `lost`: the node whose answer `previous` was went offline since. The run it had in flight, if
+ * it ended without a result, is recorded as failed with nodeLossError and an end at the node's
+ * last answer (its real end is somewhere between that and the death, which no one recorded).
+ * When the node answers again itself, an attempt it started after its last answer and left
+ * without a result died with it too (it started at most a moment before the death).
  */
-export function detectRunEvents(previous: JobSnapshot | undefined, current: JobSnapshot): RunEvent[] {
+export function detectRunEvents(previous: JobSnapshot | undefined, current: JobSnapshot, lost?: NodeLoss): RunEvent[] {
   if (previous === undefined) return detectFirstObservation(current);
 
   const runs = new Map<number, { started: boolean; result?: FinishedRun }>();
@@ -67,12 +93,13 @@ export function detectRunEvents(previous: JobSnapshot | undefined, current: JobS
       latest === inFlight
         ? describeFinishedLatest(current, previous, syncKindAfter(previous.last_sync, inFlight))
         : describeSupersededRun(inFlight, previous, current);
-    runs.set(inFlight, { started: false, result });
+    runs.set(inFlight, { started: false, result: lost && endedWithoutResult(result) ? cutOffByNodeLoss(inFlight, lost) : result });
   }
 
   if (latest > 0 && latest > previous.last_try) {
     const result = current.pid === undefined ? describeFinishedLatest(current, previous, syncKindAfter(previous.last_sync, latest)) : undefined;
-    runs.set(latest, { started: true, result });
+    const diedWithNode = lost?.answeredAgain && result?.error === ABORTED_RUN_ERROR;
+    runs.set(latest, { started: true, result: diedWithNode ? cutOffByNodeLoss(latest, lost) : result });
   } else if (
     latest > 0 &&
     latest === previous.last_try &&
@@ -160,8 +187,16 @@ function describeSupersededRun(start: number, previous: JobSnapshot, current: Jo
   }
   // last_sync only moves forward to a run's start, so a success of this run would show as
   // last_sync >= start; still below it means this run failed (error text was overwritten).
-  if (current.last_sync < start) return finished(start, undefined, "failed", null, "unknown");
+  if (current.last_sync < start) return finished(start, undefined, "failed", OVERWRITTEN_ERROR, "unknown");
   return finished(start, undefined, "unknown", null, "unknown");
+}
+
+function endedWithoutResult(run: FinishedRun): boolean {
+  return run.outcome === "failed" && (run.error === ABORTED_RUN_ERROR || run.error === OVERWRITTEN_ERROR);
+}
+
+function cutOffByNodeLoss(start: number, lost: NodeLoss): FinishedRun {
+  return { start, end: Math.max(start, lost.lastSeenAt), durationSeconds: null, outcome: "failed", error: nodeLossError(lost), syncKind: "unknown" };
 }
 
 function finished(

@@ -76,6 +76,8 @@ const EMPTY_STATE: JobState = { last_sync: 0, last_try: 0, next_sync: 0, fail_co
  * 8. late: lag above the RPO, or next_sync passed by more than the grace;
  * 9. ok.
  * `overRpo` is reported independently of the status so alerts need not parse it.
+ * The poller calls this at each read; pages, alerts and metrics read a stored job through
+ * `deriveJobView` (job-view.ts), which calls this with the same inputs at their clock.
  */
 export function deriveJobStatus(input: JobStatusInput): JobStatus {
   const { config, now, rpoSeconds } = input;

@@ -4,6 +4,8 @@ import { join } from "node:path";
 
 import { generate } from "selfsigned";
 
+import { logger } from "@/lib/logger";
+
 /**
  * TLS material laid out like a PVE cluster (pve-docs certificate-management.adoc): one
  * cluster CA `pve-root-ca` that signs one certificate per node, so a client can pin the CA
@@ -103,7 +105,9 @@ export function fingerprintOf(certPem: string): string {
 function signedBy(certPem: string, caPem: string): boolean {
   try {
     return new X509Certificate(certPem).verify(new X509Certificate(caPem).publicKey);
-  } catch {
+  } catch (err) {
+    // An unreadable certificate is not signed by this CA: the caller issues a new one, and says why.
+    logger.warn({ err: String(err) }, "simulator: stored node certificate unreadable, issuing a new one");
     return false;
   }
 }
@@ -111,8 +115,10 @@ function signedBy(certPem: string, caPem: string): boolean {
 async function readOptional(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, "utf8");
-  } catch {
-    return undefined;
+  } catch (err) {
+    // Only a missing file means "not created yet"; anything else (permissions, I/O) must surface.
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
   }
 }
 

@@ -4,6 +4,7 @@ import { pveDie } from "./errors";
 import type {
   Guest,
   HaResource,
+  HaRule,
   JobConfig,
   JobState,
   LogLine,
@@ -44,6 +45,8 @@ export class ClusterModel {
   readonly guests = new Map<number, Guest>();
   readonly jobs = new Map<string, JobConfig>();
   readonly haResources = new Map<string, HaResource>();
+  /** HA rules (node and resource affinity), in rules.cfg order. */
+  readonly haRules: HaRule[] = [];
   /** Per node: storage id → size and fill. */
   private readonly nodeStorage = new Map<string, Map<string, NodeStorage>>();
   /** Per node: volid → ZFS dataset/zvol with its snapshots. */

@@ -1,61 +1,175 @@
 import { changedBytes } from "./change-rate";
 import type { ClusterModel } from "./cluster";
-import type { EventQueue, SimEvent } from "./events";
-import { migrateGuest } from "./guest-migration";
-import { haSid, powerAction } from "./guest-power";
-import type { Guest } from "./model-types";
-import { startTask } from "./tasks";
+import type { EventQueue } from "./events";
+import { crmStep } from "./ha-crm";
+import { lrmStep, resetLrm } from "./ha-lrm";
+import { isSteady, steadyCrm, steadyLrm } from "./ha-steady";
+import { haSid } from "./guest-power";
+import type { Guest, HaResource, HaRule } from "./model-types";
 
 /**
- * The HA stack (pve-ha-manager: CRM Manager.pm + NodeStatus.pm, LRM.pm), on the simulator clock
- * with the delays of its regression tests (test-basic1): a dead node is `unknown` at once, its
- * services and the node go `fence` ~40 s later, the master gets the node's agent lock 120 s after
- * the failure (fencing done), recovers each service to the node its rules prefer (fewest HA
- * services, then name) and that node's LRM starts it. A node that loses quorum while its LRM is
- * active is reset by its watchdog 60 s later.
+ * The HA stack (pve-ha-manager: CRM.pm + Manager.pm + NodeStatus.pm, LRM.pm, Env/PVE2.pm) as
+ * Proxmox runs it: every node runs a CRM and an LRM in rounds of 10 s (`$max_time`). One CRM holds
+ * the cluster-wide `ha_manager_lock` and is master; each active LRM holds its node's agent lock.
+ * A lock lives 120 s from its last renewal (pmxcfs), so a dead master is replaced only once its lock
+ * expired, a dead node is fenced 60 s after the master last saw it online (or after the master took
+ * over, `last_online` is not persisted), and its services are recovered when the master gets the
+ * node's agent lock. Within a round the nodes act one after the other (CRM, then LRM), as in
+ * Proxmox's HA test harness (Sim/TestHardware.pm), whose 20 s rounds the tests replay.
  */
-export type ServiceState = "started" | "starting" | "stopped" | "stopping" | "fence" | "recovery" | "migrate" | "error";
-export type HaNodeState = "online" | "unknown" | "fence";
 
-export const HA = { CRM_ROUND: 10, FENCE_AFTER: 40, LOCK_EXPIRY: 120, WATCHDOG: 60, REBOOT: 90, LRM_START: 3 } as const;
+/** `$valid_service_states` of Manager.pm: the only CRM states. */
+export type CrmServiceState =
+  | "stopped" | "request_stop" | "request_start" | "request_start_balance" | "started"
+  | "fence" | "recovery" | "migrate" | "relocate" | "freeze" | "error";
+/** `$valid_node_states` of NodeStatus.pm. */
+export type HaNodeState = "online" | "maintenance" | "unknown" | "fence" | "gone";
+export type CrmState = "wait_for_quorum" | "master" | "lost_manager_lock" | "slave";
+export type LrmState = "wait_for_agent_lock" | "active" | "lost_agent_lock";
 
-export type NodeAffinityRule = { rule: string; resources: string[]; nodes: { node: string; priority: number }[]; strict: boolean };
+/** One entry of the manager status' `service_status`. */
+export type ServiceStatus = {
+  state: CrmServiceState;
+  node: string;
+  uid: string;
+  target?: string;
+  running?: 1;
+  failed_nodes?: string[];
+  cmd?: [string, string];
+};
+
+export type LrmStatus = {
+  state: LrmState;
+  mode: "active";
+  timestamp: number;
+  /** Results of finished commands by uid (0 = SUCCESS, 1 = ERROR, 2 = EWRONG_NODE). */
+  results: Map<string, number>;
+  /** Commands running on this node, by sid. */
+  workers: Map<string, string>;
+  idleRounds: number;
+};
+
+/** What `/etc/pve/ha/manager_status` holds; every node reads it. */
+export type ManagerStatus = {
+  master_node?: string;
+  timestamp?: number;
+  node_status: Record<string, HaNodeState>;
+  service_status: Record<string, ServiceStatus>;
+};
+
+export const HA = {
+  /** CRM.pm/LRM.pm `$max_time`: one round. The regression harness uses 20 s. */
+  ROUND: 10,
+  /** Env/PVE2.pm get_pve_lock `$retry_timeout`: pmxcfs lock lifetime. */
+  LOCK_TIMEOUT: 120,
+  /** NodeStatus.pm `$fence_delay`. */
+  FENCE_DELAY: 60,
+  /** API2/HA/Status.pm: an LRM/CRM status older than this reads `old timestamp - dead?`. */
+  STATUS_STALE: 30,
+  /** watchdog-mux timeout. */
+  WATCHDOG: 60,
+  /** Time a reset node takes to boot. */
+  REBOOT: 90,
+} as const;
+
+
+/** A resource's configuration as the CRM reads it (`read_and_check_resources_config`). */
+export type ServiceConfig = { state: "started" | "stopped" | "disabled" | "ignored"; node: string; type: "vm" | "ct"; max_relocate: number; max_restart: number; failback: boolean };
+
+export type HaLog = { t: number; node: string; msg: string };
+
+export type HaOptions = { round?: number };
 
 export class HaManager {
-  readonly services = new Map<string, { state: ServiceState; node: string }>();
-  readonly nodeStates = new Map<string, HaNodeState>();
-  readonly rules: NodeAffinityRule[] = [];
-  private readonly pending = new Map<string, SimEvent[]>();
-  /** Nodes whose LRM got its lock since the last boot (it needs quorum for that): only they arm the watchdog. */
-  private readonly armed = new Set<string>();
-  private readonly startRequested = new Map<string, number>();
+  readonly round: number;
+  readonly ms: ManagerStatus = { node_status: {}, service_status: {} };
+  readonly crm = new Map<string, CrmState>();
+  readonly lrm = new Map<string, LrmStatus>();
+  /** pmxcfs locks: name → holder and last renewal. */
+  readonly locks = new Map<string, { node: string; time: number }>();
+  /** The master's in-memory `last_online` (NodeStatus.pm); lost when another CRM becomes master. */
+  lastOnline = new Map<string, number>();
+  /** Queued `ha-manager crm-command` lines (`/etc/pve/ha/crm_commands`). */
+  readonly commands: string[] = [];
+  /** What the daemons logged (syslog), for tests and the control API. */
+  readonly log: HaLog[] = [];
+  /** Nodes the watchdog reset (ground truth for tests). */
+  readonly selfFenced = new Set<string>();
+  private uidCounter = 0;
+  private looping = false;
+  /** This round changes nothing but timestamps (ha-steady.ts); anything that happens meanwhile ends that. */
+  private steady = false;
+  private readonly watchdogs = new Map<string, ReturnType<EventQueue["schedule"]>>();
 
   constructor(
-    private readonly model: ClusterModel,
-    private readonly events: EventQueue,
+    readonly model: ClusterModel,
+    readonly events: EventQueue,
+    start: number,
+    options: HaOptions = {},
   ) {
-    for (const n of model.nodes) this.nodeStates.set(n.name, n.online ? "online" : "unknown");
-    if (model.isQuorate()) for (const n of model.nodes) if (n.online) this.armed.add(n.name);
-    model.nodeListeners.push((node, online, at) => (online ? this.nodeUp(node, at ?? 0) : this.nodeDown(node, at ?? 0)));
-    model.quorumListeners.push((at) => this.quorumChanged(at ?? 0));
+    this.round = options.round ?? HA.ROUND;
+    this.bootstrap(start);
+    model.nodeListeners.push((node, online, at) => (online ? this.nodeUp(node) : this.nodeDown(node, at ?? start)));
+    model.quorumListeners.push((at) => this.quorumChanged(at ?? start));
   }
 
-  private guestOf(sid: string): Guest | undefined {
-    return this.model.guest(Number(sid.split(":")[1]));
+  /** A cluster that has been running for a while: pve1 (first node) is master, services are where their guests are. */
+  private bootstrap(t: number): void {
+    for (const n of this.model.nodes) {
+      this.crm.set(n.name, "wait_for_quorum");
+      this.lrm.set(n.name, { state: "wait_for_agent_lock", mode: "active", timestamp: t, results: new Map(), workers: new Map(), idleRounds: 0 });
+    }
+    if (this.model.haResources.size === 0 || !this.model.isQuorate()) return this.kick(t);
+    const master = this.model.nodes.find((n) => n.online);
+    if (!master) return;
+    for (const n of this.model.nodes) {
+      this.crm.set(n.name, n.online ? (n === master ? "master" : "slave") : "wait_for_quorum");
+      this.ms.node_status[n.name] = n.online ? "online" : "unknown";
+    }
+    this.locks.set("ha_manager_lock", { node: master.name, time: t });
+    this.ms.master_node = master.name;
+    this.ms.timestamp = t;
+    for (const [sid, res] of this.model.haResources) {
+      const cd = this.config(sid, res);
+      if (!cd || cd.state === "ignored") continue;
+      const guest = this.guestOf(sid) as Guest;
+      const running = guest.status === "running";
+      this.ms.service_status[sid] = cd.state === "started" ? { state: "started", node: cd.node, uid: this.newUid(), ...(running ? { running: 1 } : {}) } : { state: "stopped", node: cd.node, uid: this.newUid() };
+      const lrm = this.lrm.get(cd.node);
+      if (lrm && cd.state === "started" && this.model.node(cd.node)?.online) {
+        lrm.state = "active";
+        this.locks.set(`ha_agent_${cd.node}_lock`, { node: cd.node, time: t });
+      }
+    }
+    this.kick(t);
   }
 
-  /** The CRM's view of a service; created from the resource config and the guest on first use. */
-  service(sid: string): { state: ServiceState; node: string } | undefined {
-    const res = this.model.haResources.get(sid);
+  newUid(): string {
+    return `u${++this.uidCounter}`;
+  }
+
+  say(t: number, node: string, msg: string): void {
+    this.log.push({ t, node, msg });
+    if (this.log.length > 5000) this.log.splice(0, this.log.length - 5000);
+  }
+
+  guestOf(sid: string): Guest | undefined {
+    const m = /^(vm|ct):(\d+)$/.exec(sid);
+    const guest = m ? this.model.guest(Number(m[2])) : undefined;
+    return guest && (guest.type === "lxc") === (m?.[1] === "ct") ? guest : undefined;
+  }
+
+  /** The resource config plus the node its guest config lives on; `enabled` reads as `started`. */
+  config(sid: string, res = this.model.haResources.get(sid)): ServiceConfig | undefined {
     const guest = this.guestOf(sid);
     if (!res || !guest) return undefined;
-    let s = this.services.get(sid);
-    if (!s) {
-      const wanted = res.state === "started" || res.state === "enabled";
-      s = { state: wanted ? (guest.status === "running" ? "started" : "starting") : "stopped", node: guest.node };
-      this.services.set(sid, s);
-    }
-    return s;
+    const state = res.state === "enabled" ? "started" : res.state;
+    return { state, node: guest.node, type: res.type, max_relocate: res.max_relocate ?? 1, max_restart: res.max_restart ?? 1, failback: (res.failback ?? 1) === 1 };
+  }
+
+  /** The CRM's entry for a service (`service_status`), if the CRM has picked it up. */
+  service(sid: string): ServiceStatus | undefined {
+    return this.ms.service_status[sid];
   }
 
   isManaged(guest: Guest): boolean {
@@ -63,166 +177,95 @@ export class HaManager {
     return res !== undefined && res.state !== "ignored";
   }
 
-  nodeState(node: string): HaNodeState {
-    return this.nodeStates.get(node) ?? "online";
+  nodeState(node: string): HaNodeState | undefined {
+    return this.ms.node_status[node];
   }
 
-  /** LRM mode per node, as /cluster/ha/status/current shows it. */
   lrmActive(node: string): boolean {
-    return [...this.model.haResources.keys()].some((sid) => {
-      const s = this.service(sid);
-      return s !== undefined && s.node === node && s.state !== "stopped";
-    });
+    return this.lrm.get(node)?.state === "active";
   }
 
-  private later(key: string, at: number, label: string, run: (t: number) => void): void {
-    const ev = this.events.schedule(at, label, (t) => {
-      const list = this.pending.get(key) ?? [];
-      this.pending.set(key, list.filter((e) => e !== ev));
-      run(t);
-    });
-    const list = this.pending.get(key) ?? [];
-    list.push(ev);
-    this.pending.set(key, list);
+  /** pmxcfs lock semantics (Sim/Env.pm sim_get_lock): the holder renews it; anyone takes it once expired. */
+  takeLock(name: string, node: string, t: number): boolean {
+    if (!this.model.isQuorate()) return false;
+    const lock = this.locks.get(name);
+    if (lock && t - lock.time <= HA.LOCK_TIMEOUT && lock.node !== node) return false;
+    this.locks.set(name, { node, time: t });
+    return true;
   }
 
-  private cancel(key: string): void {
-    for (const ev of this.pending.get(key) ?? []) this.events.cancel(ev);
-    this.pending.delete(key);
+  /** Starts the daemons' rounds (they stop when there is no HA configuration and no service state left). */
+  kick(t: number): void {
+    this.steady = false;
+    if (this.looping) return;
+    this.looping = true;
+    const first = Math.ceil(t / this.round) * this.round;
+    this.events.schedule(first, "ha round", (at) => this.loop(at));
   }
 
-  private round(t: number): number {
-    return Math.ceil(t / HA.CRM_ROUND) * HA.CRM_ROUND;
-  }
-
-  /** `ha-manager set <sid> --state started|stopped` (hastart/hastop), executed at the next CRM round. */
-  request(guest: Guest, want: "started" | "stopped", at: number): void {
-    const sid = haSid(guest);
-    const res = this.model.haResources.get(sid);
-    if (res) res.state = want;
-    this.later(`svc:${sid}`, this.round(at + 1), `ha ${want} ${sid}`, (t) => this.apply(sid, t));
-  }
-
-  /** A new or changed resource: the CRM brings it to its configured state at the next round. */
-  reconcile(guest: Guest, at: number): void {
-    const sid = haSid(guest);
-    this.later(`svc:${sid}`, this.round(at + 1), `ha apply ${sid}`, (t) => this.apply(sid, t));
-  }
-
-  /** `ha-manager migrate <sid> <node>` (hamigrate): the source LRM runs an online migration. */
-  requestMigrate(guest: Guest, target: string, at: number): void {
-    const sid = haSid(guest);
-    this.later(`svc:${sid}`, this.round(at + 1), `ha migrate ${sid}`, (t) => {
-      const s = this.service(sid);
-      if (!s || guest.node === target || !this.model.node(target)?.online) return;
-      s.state = "migrate";
-      migrateGuest({ model: this.model, events: this.events }, guest, {
-        target, online: true, restart: true, force: true, withLocalDisks: true, user: "root@pam", at: t + 1,
-        onDone: (ok) => {
-          s.state = guest.status === "running" ? "started" : "stopped";
-          if (!ok) s.state = "error";
-          s.node = guest.node;
-        },
+  private loop(t: number): void {
+    if (this.model.haResources.size === 0 && Object.keys(this.ms.service_status).length === 0 && this.commands.length === 0) {
+      this.looping = false;
+      return;
+    }
+    const online = this.model.nodes.filter((n) => n.online).map((n) => n.name).sort();
+    this.steady = isSteady(this);
+    // Each daemon takes one second of the round (TestHardware.pm), squeezed on large clusters.
+    const slot = Math.min(1, this.round / (2 * Math.max(1, online.length)));
+    online.forEach((node, i) => {
+      this.events.schedule(t + 2 * i * slot, `ha crm ${node}`, (at) => {
+        if (!this.model.node(node)?.online) return;
+        if (this.steady) steadyCrm(this, node, at);
+        else crmStep(this, node, at);
+      });
+      this.events.schedule(t + (2 * i + 1) * slot, `ha lrm ${node}`, (at) => {
+        if (!this.model.node(node)?.online) return;
+        if (this.steady) steadyLrm(this, node, at);
+        else lrmStep(this, node, at);
       });
     });
+    this.events.schedule(t + this.round, "ha round", (at) => this.loop(at));
   }
 
-  /** The LRM brings the guest to the requested state. */
-  private apply(sid: string, t: number): void {
-    const s = this.service(sid);
-    const guest = this.guestOf(sid);
-    const res = this.model.haResources.get(sid);
-    if (!s || !guest || !res || !this.model.node(guest.node)?.online || !this.model.isQuorate()) return;
-    const want = res.state === "started" || res.state === "enabled";
-    const ctx = { model: this.model, events: this.events };
-    if (want && guest.status !== "running") {
-      if ((this.startRequested.get(sid) ?? -Infinity) > t - 30) return; // a start is under way
-      this.startRequested.set(sid, t);
-      s.state = "starting";
-      try {
-        powerAction(ctx, guest, "start", "root@pam", t + HA.LRM_START, () => (s.state = "started"), () => (s.state = "error"));
-      } catch {
-        s.state = "error";
-      }
-    } else if (want) s.state = "started";
-    else if (guest.status === "running") {
-      s.state = "stopping";
-      powerAction(ctx, guest, "shutdown", "root@pam", t + HA.LRM_START, () => (s.state = "stopped"));
-    } else s.state = "stopped";
+  /** `ha-manager set <sid> --state started|stopped` (hastart/hastop). */
+  request(guest: Guest, want: "started" | "stopped", at: number): void {
+    const res = this.model.haResources.get(haSid(guest));
+    if (res) res.state = want;
+    this.model.touch();
+    this.kick(at);
+  }
+
+  /** A new or changed resource: the CRM picks it up at its next round. */
+  reconcile(_guest: Guest, at: number): void {
+    this.kick(at);
+  }
+
+  /** `ha-manager crm-command migrate|relocate <sid> <node>`: queued for the master's next round. */
+  requestMove(guest: Guest, target: string, kind: "migrate" | "relocate", at: number): void {
+    this.commands.push(`${kind} ${haSid(guest)} ${target}`);
+    this.kick(at);
+  }
+
+  requestMigrate(guest: Guest, target: string, at: number): void {
+    this.requestMove(guest, target, "migrate", at);
   }
 
   private nodeDown(node: string, at: number): void {
-    this.nodeStates.set(node, "unknown");
-    this.armed.delete(node);
-    this.cancel(`wd:${node}`);
+    this.steady = false;
+    // Its daemons die; what they last wrote (lrm_status, locks) stays in pmxcfs and goes stale.
+    this.crm.set(node, "wait_for_quorum");
+    const wd = this.watchdogs.get(node);
+    if (wd) this.events.cancel(wd);
+    this.watchdogs.delete(node);
     this.markDivergent(node, at);
-    if (!this.model.isQuorate()) return;
-    const victims = [...this.model.haResources.keys()].filter((sid) => {
-      const s = this.service(sid);
-      return s && s.node === node && s.state !== "stopped";
-    });
-    if (victims.length === 0) return;
-    this.later(`node:${node}`, this.round(at + HA.FENCE_AFTER), `ha fence ${node}`, () => {
-      this.nodeStates.set(node, "fence");
-      for (const sid of victims) {
-        const s = this.service(sid);
-        if (s && s.node === node) s.state = "fence";
-      }
-    });
-    this.later(`node:${node}`, this.round(at + HA.LOCK_EXPIRY), `ha recover ${node}`, (t) => this.recover(node, t));
   }
 
-  /** Fencing succeeded (agent lock acquired): move every fenced service to the best online node. */
-  private recover(node: string, t: number): void {
-    if (!this.model.isQuorate()) return;
-    this.nodeStates.set(node, this.model.node(node)?.online ? "online" : "unknown");
-    for (const sid of [...this.model.haResources.keys()].sort()) {
-      const s = this.service(sid);
-      const guest = this.guestOf(sid);
-      if (!s || !guest || s.state !== "fence" || guest.node !== node) continue;
-      s.state = "recovery";
-      const target = this.selectNode(sid, node);
-      if (!target) continue; // stays in recovery until a node is available
-      // steal_service: the config moves to the new node; pvesr there re-targets the jobs.
-      guest.node = target;
-      guest.status = "stopped";
-      s.node = target;
-      this.model.touch();
-      startTask(this.model, {
-        node: target, type: "hastart", id: String(guest.vmid), user: "root@pam", start: Math.floor(t), duration: 0.5,
-        lines: [{ dt: 0, msg: `recover service '${sid}' from fenced node '${node}' to node '${target}'` }],
-      });
-      this.apply(sid, t);
-    }
-  }
-
-  /** select_service_node: the highest-priority group of the rule's online nodes, then fewest services, then name. */
-  selectNode(sid: string, exclude: string): string | undefined {
-    let candidates = this.model.nodes.filter((n) => n.online && n.name !== exclude).map((n) => n.name);
-    const rule = this.rules.find((r) => r.resources.includes(sid));
-    if (rule) {
-      const allowed = rule.nodes.filter((n) => candidates.includes(n.node));
-      if (allowed.length > 0) {
-        const top = Math.max(...allowed.map((n) => n.priority));
-        candidates = allowed.filter((n) => n.priority === top).map((n) => n.node);
-      } else if (rule.strict) return undefined;
-    }
-    const usage = (node: string) => [...this.services.entries()].filter(([id, s]) => id !== sid && s.node === node && s.state !== "stopped").length;
-    return candidates.sort((a, b) => usage(a) - usage(b) || (a < b ? -1 : 1))[0];
-  }
-
-  private nodeUp(node: string, at: number): void {
-    this.cancel(`node:${node}`);
-    this.nodeStates.set(node, "online");
-    if (this.model.isQuorate()) this.armed.add(node);
-    for (const [sid, s] of this.services) {
-      if (s.node !== node) continue;
-      if (s.state === "fence" || s.state === "recovery") s.state = "started";
-      // After the reboot the LRM starts what should run here.
-      const guest = this.guestOf(sid);
-      if (guest?.node === node) this.later(`svc:${sid}`, this.round(at + 60), `ha lrm start ${sid}`, (t) => this.apply(sid, t));
-    }
-    this.quorumChanged(at);
+  private nodeUp(node: string): void {
+    this.steady = false;
+    // The daemons start again: the CRM waits for quorum, the LRM for its agent lock.
+    this.crm.set(node, "wait_for_quorum");
+    resetLrm(this, node);
+    this.quorumChanged(this.model.node(node)?.bootTime ?? 0);
   }
 
   /** Writes after the last replication snapshot stay on the dead node only; a later `zfs recv -F` discards them. */
@@ -240,33 +283,28 @@ export class HaManager {
     }
   }
 
-  /** Watchdog: an online node whose LRM is active and that has no quorum resets itself. */
+  /** Watchdog: a node whose LRM holds its agent lock and that has no quorum resets itself 60 s later. */
   private quorumChanged(at: number): void {
+    this.steady = false;
     if (this.model.isQuorate()) {
-      for (const n of this.model.nodes) {
-        this.cancel(`wd:${n.name}`);
-        if (n.online) this.armed.add(n.name);
-      }
-      for (const sid of this.model.haResources.keys()) {
-        const s = this.service(sid);
-        const guest = this.guestOf(sid);
-        if (s && guest && guest.status !== "running" && s.state !== "fence" && s.state !== "recovery" && this.model.node(guest.node)?.online) {
-          this.later(`svc:${sid}`, this.round(at + 1), `ha apply ${sid}`, (t) => this.apply(sid, t));
-        }
-      }
+      for (const ev of this.watchdogs.values()) this.events.cancel(ev);
+      this.watchdogs.clear();
+      this.kick(at);
       return;
     }
     for (const n of this.model.nodes) {
-      if (!n.online || !this.armed.has(n.name) || !this.lrmActive(n.name) || this.pending.get(`wd:${n.name}`)?.length) continue;
-      this.later(`wd:${n.name}`, at + HA.WATCHDOG, `watchdog ${n.name}`, (t) => {
+      if (!n.online || !this.lrmActive(n.name) || this.watchdogs.has(n.name)) continue;
+      this.watchdogs.set(n.name, this.events.schedule(at + HA.WATCHDOG, `watchdog ${n.name}`, (t) => {
+        this.watchdogs.delete(n.name);
         if (this.model.isQuorate() || !this.model.node(n.name)?.online) return;
         this.selfFenced.add(n.name);
+        this.say(t, "watchdog", `execute power ${n.name} off`);
         this.model.setNodeOnline(n.name, false, t);
         this.events.schedule(t + HA.REBOOT, `reboot ${n.name}`, (t2) => this.model.setNodeOnline(n.name, true, t2));
-      });
+      }));
     }
   }
-
-  /** Nodes the watchdog reset (ground truth for tests). */
-  readonly selfFenced = new Set<string>();
 }
+
+export type { HaResource, HaRule };
+export type { NodeAffinityRule, ResourceAffinityRule } from "./model-types";

@@ -136,6 +136,18 @@ export type HaResource = {
   comment?: string;
 };
 
+/** /etc/pve/ha/rules.cfg (PVE 9). */
+export type NodeAffinityRule = {
+  rule: string; type: "node-affinity"; resources: string[]; nodes: { node: string; priority?: number }[];
+  /** Unset means the default (non-strict), as rules.cfg stores it. */
+  strict?: boolean;
+  disable?: boolean; comment?: string;
+};
+export type ResourceAffinityRule = {
+  rule: string; type: "resource-affinity"; resources: string[]; affinity: "positive" | "negative"; disable?: boolean; comment?: string;
+};
+export type HaRule = NodeAffinityRule | ResourceAffinityRule;
+
 export type Task = {
   upid: string;
   node: string;

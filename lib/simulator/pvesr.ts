@@ -1,3 +1,4 @@
+import { logger } from "@/lib/logger";
 import { nextEvent } from "@/lib/schedule/calendar-event";
 
 import type { ClusterModel } from "./cluster";
@@ -151,7 +152,9 @@ export class Pvesr {
     let value = 0;
     try {
       value = nextEvent(schedule, state.last_try, { timeZone: this.model.timeZone }) ?? 0;
-    } catch {
+    } catch (err) {
+      // pvesr cannot parse the schedule: the job is never due (Proxmox logs the same and skips it).
+      logger.warn({ job: job.id, schedule, err: String(err) }, "simulator: replication schedule does not parse");
       value = 0;
     }
     this.nextCache.set(job.id, { schedule, lastTry: state.last_try, value });

@@ -126,7 +126,7 @@ function bootTasks(model: ClusterModel): void {
 /**
  * Three nodes, twelve guests. pve3's local-zfs is nearly full, so the big file server's job
  * to pve3 fails with "out of space" while the small containers still fit; 104-0 is disabled;
- * VM 100 is HA-managed; VM 110 has its disk on `local` (dir), which cannot replicate.
+ * VM 100 is HA-managed, with a strict node-affinity rule to the nodes that hold its disks (pve1, pve2); VM 110 has its disk on `local` (dir), which cannot replicate.
  */
 function buildDemo(options: ScenarioOptions): ClusterModel {
   const sizes = [2 * TIB, 2 * TIB, 1 * TIB];
@@ -159,6 +159,8 @@ function buildDemo(options: ScenarioOptions): ClusterModel {
   addJob(model, "109-0", "pve2", { schedule: "hourly" });
   addJob(model, "111-0", "pve1", { schedule: "*/15" });
   model.haResources.set("vm:100", { sid: "vm:100", type: "vm", state: "started", max_restart: 1, max_relocate: 1, failback: 1 });
+  // HA may only recover the database where its replica is (strict); equal priorities, so nothing fails back.
+  model.haRules.push({ rule: "db-on-replicas", type: "node-affinity", resources: ["vm:100"], nodes: [{ node: "pve1" }, { node: "pve2" }], strict: true });
 
   // Leave ~60 GiB free on pve3: enough for the small replicas, not for the 500 GiB file share.
   const pve3 = model.storageOn("pve3", "local-zfs");

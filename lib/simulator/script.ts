@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { logger } from "@/lib/logger";
+
 import { responseFaultSchema } from "./faults";
 import { migrateGuest } from "./guest-migration";
 import { powerAction } from "./guest-power";
@@ -111,7 +113,8 @@ function runEvent(core: SimCore, event: ScriptEvent, t: number): void {
         return;
       }
     }
-  } catch {
+  } catch (err) {
     // A refused action (already running, no quorum...) is what the real cluster would answer; the script goes on.
+    logger.info({ action: event.action, at: t, reason: err instanceof Error ? err.message : String(err) }, "simulator: scripted action refused by the cluster");
   }
 }

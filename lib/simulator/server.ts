@@ -3,6 +3,8 @@ import type { Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 
+import { logger } from "@/lib/logger";
+
 import { loadOrCreateCertificates } from "./certs";
 import { ConnectionResetError, NodeUnreachableError } from "./handler";
 import type { Simulator } from "./simulator";
@@ -148,8 +150,9 @@ function resetConnection(req: IncomingMessage): void {
       tcp.resetAndDestroy();
       tls.destroy();
       return;
-    } catch {
-      // fall through
+    } catch (err) {
+      // Not a plain TCP socket underneath: close it the normal way (the client sees EOF, not RST).
+      logger.warn({ err: String(err) }, "simulator: reset fault could not send a TCP RST, closing instead");
     }
   }
   tls.destroy();

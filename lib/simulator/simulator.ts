@@ -35,6 +35,8 @@ export type SimulatorOptions = {
   controlToken?: string;
   /** Delay of 401 answers in real ms; Proxmox waits 3 s. Tests set 0. */
   authFailureDelayMs?: number;
+  /** Seconds per HA round (CRM/LRM `$max_time`, default 10; Proxmox's HA test harness uses 20). */
+  haRound?: number;
   /** A scenario script (timed events) to replay from the start time. */
   script?: ScenarioScript | unknown;
 };
@@ -82,7 +84,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const now = () => clock.nowMs() / 1000;
   const events = new EventQueue();
   nodeLifecycle(model, events);
-  const ha = new HaManager(model, events);
+  const ha = new HaManager(model, events, start, { round: options.haRound });
   let syncing = false;
   const core: SimCore = {
     model,

@@ -51,3 +51,8 @@ export function perlGmtime(t: number): string {
 export function httpDate(t: number): string {
   return new Date(t * 1000).toUTCString();
 }
+
+/** Perl's `scalar localtime($t)` in a node's time zone (HA status lines), e.g. `Tue Nov 14 22:15:00 2023`. */
+export function perlLocaltime(t: number, timeZone: string): string {
+  return perlGmtime(Math.floor(t) + zoneOffsetSeconds(t, timeZone));
+}

@@ -1,9 +1,6 @@
-import { createHash } from "node:crypto";
-
 import { nextEvents } from "@/lib/schedule/calendar-event";
 
 import { hasPrivilege } from "../auth";
-import { pveDie } from "../errors";
 import type { RouteContext, RouteTable } from "../route-types";
 import { optNum, optStr, str } from "../route-types";
 import { guestStats, nodeStats } from "../stats";
@@ -81,46 +78,6 @@ export const clusterRoutes: RouteTable = {
       utc: perlGmtime(timestamp),
     }));
   },
-
-  "GET /cluster/ha/resources": ({ core, params }) => {
-    const type = optStr(params, "type");
-    const digest = haDigest(core);
-    return [...core.model.haResources.values()].filter((r) => !type || r.type === type).map((r) => ({ ...r, digest }));
-  },
-
-  "GET /cluster/ha/resources/{sid}": ({ core, params }) => {
-    const raw = str(params, "sid");
-    const sid = /^\d+$/.test(raw) ? `${core.model.guest(Number(raw))?.type === "lxc" ? "ct" : "vm"}:${raw}` : raw;
-    const res = core.model.haResources.get(sid) ?? pveDie(`no such resource '${sid}'`);
-    return { ...res, digest: haDigest(core) };
-  },
-
-  "GET /cluster/ha/status/current": ({ core, now }) => {
-    const { model, ha } = core;
-    const quorate = model.isQuorate();
-    const master = quorate ? model.nodes.find((n) => n.online) : undefined;
-    const local = model.nodes.find((n) => n.online);
-    const stamp = Math.floor(now) - 4;
-    const entries: Record<string, unknown>[] = [
-      { id: "quorum", type: "quorum", node: local?.name ?? "", status: quorate ? "OK" : `No quorum on node '${local?.name ?? ""}'!`, quorate: quorate ? 1 : 0 },
-    ];
-    if (master) entries.push({ id: "master", type: "master", node: master.name, status: `${master.name} (active, ${perlGmtime(stamp)})`, timestamp: stamp });
-    for (const n of model.nodes) {
-      const last = n.online ? stamp : Math.floor(n.offlineSince ?? stamp);
-      const mode = !n.online ? "old timestamp - dead?" : ha.lrmActive(n.name) ? "active" : "idle";
-      entries.push({ id: `lrm:${n.name}`, type: "lrm", node: n.name, status: `${n.name} (${mode}, ${perlGmtime(last)})`, timestamp: last });
-    }
-    for (const r of model.haResources.values()) {
-      const s = ha.service(r.sid);
-      if (!s) continue;
-      const request = r.state === "enabled" ? "started" : r.state;
-      entries.push({
-        id: `service:${r.sid}`, type: "service", sid: r.sid, node: s.node, crm_state: s.state, state: s.state, request_state: request,
-        status: `${r.sid} (${s.node}, ${s.state})`, max_restart: r.max_restart ?? 1, max_relocate: r.max_relocate ?? 1, failback: r.failback ?? 1,
-      });
-    }
-    return entries;
-  },
 };
 
 function clusterResources({ core, auth, params, now }: RouteContext): Record<string, unknown>[] {
@@ -134,7 +91,8 @@ function clusterResources({ core, auth, params, now }: RouteContext): Record<str
         const s = nodeStats(model, n, now);
         Object.assign(entry, { cpu: s.cpu, maxcpu: s.maxcpu, mem: s.mem, maxmem: s.maxmem, disk: s.disk, maxdisk: s.maxdisk, uptime: s.uptime });
       }
-      if (model.haResources.size > 0) entry.hastate = core.ha.nodeState(n.name);
+      const hastate = core.ha.nodeState(n.name);
+      if (hastate) entry.hastate = hastate;
       out.push(entry);
     }
   }
@@ -149,8 +107,10 @@ function clusterResources({ core, auth, params, now }: RouteContext): Record<str
       if (!stale) Object.assign(entry, { status: g.status, ...guestStats(model, g, owner?.offlineSince ?? now) });
       else entry.status = "unknown";
       if (g.tags) entry.tags = g.tags;
-      const ha = model.haResources.get(`${g.type === "lxc" ? "ct" : "vm"}:${g.vmid}`);
-      if (ha) entry.hastate = core.ha.service(`${g.type === "lxc" ? "ct" : "vm"}:${g.vmid}`)?.state ?? ha.state;
+      // pve-manager Cluster.pm: the CRM state of the service (HA::Config::get_service_status).
+      const sid = `${g.type === "lxc" ? "ct" : "vm"}:${g.vmid}`;
+      const ha = model.haResources.get(sid);
+      if (ha) entry.hastate = ha.state === "ignored" ? "ignored" : (core.ha.service(sid)?.state ?? "queued");
       if (g.lock) entry.lock = g.lock;
       out.push(entry);
     }
@@ -171,9 +131,4 @@ function clusterResources({ core, auth, params, now }: RouteContext): Record<str
     }
   }
   return out;
-}
-
-/** SHA-1 of the HA resource config, like SectionConfig digests. */
-function haDigest(core: RouteContext["core"]): string {
-  return createHash("sha1").update(JSON.stringify([...core.model.haResources.values()])).digest("hex");
 }

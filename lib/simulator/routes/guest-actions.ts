@@ -1,16 +1,16 @@
-import type { ClusterModel } from "../cluster";
-import { pveDie } from "../errors";
 import { checkMigrateRequest, migrateGuest } from "../guest-migration";
-import { checkPowerRequest, guestWord, haSid, powerAction, requireCfsQuorum } from "../guest-power";
+import { checkPowerRequest, guestWord, powerAction } from "../guest-power";
 import type { PowerAction } from "../guest-power";
-import type { Guest, GuestType } from "../model-types";
+import type { GuestType } from "../model-types";
 import type { RouteContext, RouteTable } from "../route-types";
 import { optNum, optStr, str } from "../route-types";
 import { startTask } from "../tasks";
+import { requireGuestOn } from "./guests";
 
 // Power actions and migration: qemu-server src/PVE/API2/Qemu.pm (vm_start, vm_stop, vm_shutdown,
 // migrate_vm_precondition, migrate_vm) and pve-container src/PVE/API2/LXC.pm. HA-managed guests
-// get a short hastart/hastop/hamigrate task that only files the request with the CRM.
+// get a short hastart/hastop/hamigrate task that only files the request with the CRM; the HA
+// resource calls are in ha-resources.ts.
 
 export const guestActionRoutes: RouteTable = {
   "POST /nodes/{node}/qemu/{vmid}/status/start": (ctx) => power(ctx, "qemu", "start"),
@@ -23,21 +23,7 @@ export const guestActionRoutes: RouteTable = {
   "GET /nodes/{node}/lxc/{vmid}/migrate": (ctx) => preconditions(ctx, "lxc"),
   "POST /nodes/{node}/qemu/{vmid}/migrate": (ctx) => migrate(ctx, "qemu"),
   "POST /nodes/{node}/lxc/{vmid}/migrate": (ctx) => migrate(ctx, "lxc"),
-  "POST /cluster/ha/resources": (ctx) => haAdd(ctx),
-  "DELETE /cluster/ha/resources/{sid}": (ctx) => haDelete(ctx),
-  "POST /cluster/ha/resources/{sid}/migrate": (ctx) => haMove(ctx),
-  "POST /cluster/ha/resources/{sid}/relocate": (ctx) => haMove(ctx),
 };
-
-export function requireGuestOn(model: ClusterModel, params: RouteContext["params"], type: GuestType): Guest {
-  const node = str(params, "node");
-  const vmid = Number(params.vmid);
-  const guest = model.guest(vmid);
-  if (!guest || guest.node !== node || guest.type !== type) {
-    pveDie(`Configuration file 'nodes/${node}/${type === "qemu" ? "qemu-server" : "lxc"}/${vmid}.conf' does not exist`);
-  }
-  return guest;
-}
 
 const taskUser = (ctx: RouteContext) => ctx.auth.tokenid ?? ctx.auth.userid;
 
@@ -103,62 +89,4 @@ function preconditions(ctx: RouteContext, type: GuestType): Record<string, unkno
     "mapped-resource-info": {},
     "has-dbus-vmstate": 0,
   };
-}
-
-function haMove(ctx: RouteContext): Record<string, unknown> {
-  const { core, params, now } = ctx;
-  const raw = str(params, "sid");
-  const sid = /^\d+$/.test(raw) ? `${core.model.guest(Number(raw))?.type === "lxc" ? "ct" : "vm"}:${raw}` : raw;
-  if (!core.model.haResources.has(sid)) pveDie(`resource '${sid}' is not HA managed`);
-  if (core.ha.service(sid)?.state === "error") pveDie(`service '${sid}' in error state, must be disabled and fixed first`);
-  const guest = core.model.guest(Number(sid.split(":")[1])) ?? pveDie(`no such resource '${sid}'`);
-  const node = str(params, "node");
-  if (!core.model.node(node)) pveDie(`no such cluster node '${node}'`);
-  if (haSid(guest) !== sid) pveDie(`no such resource '${sid}'`);
-  core.ha.requestMigrate(guest, node, now);
-  return { sid, "requested-node": node };
-}
-
-/** `parse_sid`: `vm:100`, `ct:101`, or a bare VMID looked up in the VM list. */
-function parseSid(ctx: RouteContext): { sid: string; guest: Guest } {
-  const raw = str(ctx.params, "sid");
-  const { model } = ctx.core;
-  let sid = raw;
-  if (/^\d+$/.test(raw)) {
-    const g = model.guest(Number(raw)) ?? pveDie(`unable to detect SID from VMID - VM/CT ${raw} does not exist`);
-    sid = `${g.type === "lxc" ? "ct" : "vm"}:${raw}`;
-  }
-  const m = /^(vm|ct):(\d+)$/.exec(sid) ?? pveDie(`unable to parse service id '${sid}'`);
-  const guest = model.guest(Number(m[2]));
-  if (!guest || (guest.type === "lxc") !== (m[1] === "ct")) pveDie(`${m[1] === "ct" ? "CT" : "VM"} ${m[2]} does not exist`);
-  return { sid, guest };
-}
-
-function haAdd(ctx: RouteContext): null {
-  const { core, params, now } = ctx;
-  requireCfsQuorum(core.model);
-  const { sid, guest } = parseSid(ctx);
-  if (core.model.haResources.has(sid)) pveDie(`resource ID '${sid}' already defined`);
-  const state = (optStr(params, "state") ?? "started") as "started" | "stopped" | "enabled" | "disabled" | "ignored";
-  core.model.haResources.set(sid, {
-    sid, type: guest.type === "lxc" ? "ct" : "vm", state,
-    ...(optNum(params, "max_restart") !== undefined ? { max_restart: optNum(params, "max_restart") } : {}),
-    ...(optNum(params, "max_relocate") !== undefined ? { max_relocate: optNum(params, "max_relocate") } : {}),
-    ...(optStr(params, "comment") !== undefined ? { comment: optStr(params, "comment") } : {}),
-  });
-  core.model.touch();
-  // The CRM picks the new service up at its next round and brings it to the requested state.
-  if (state !== "ignored") core.ha.reconcile(guest, now);
-  return null;
-}
-
-function haDelete(ctx: RouteContext): null {
-  const { core } = ctx;
-  requireCfsQuorum(core.model);
-  const { sid } = parseSid(ctx);
-  if (!core.model.haResources.has(sid)) pveDie(`cannot delete service '${sid}', not HA managed!`);
-  core.model.haResources.delete(sid);
-  core.ha.services.delete(sid);
-  core.model.touch();
-  return null;
 }

@@ -17,8 +17,8 @@ const MIB = 1024 ** 2;
 export const guestRoutes: RouteTable = {
   "GET /nodes/{node}/qemu": (ctx) => listGuests(ctx, "qemu"),
   "GET /nodes/{node}/lxc": (ctx) => listGuests(ctx, "lxc"),
-  "GET /nodes/{node}/qemu/{vmid}/config": ({ core, params }) => guestConfig(core.model, requireGuest(core.model, params, "qemu")),
-  "GET /nodes/{node}/lxc/{vmid}/config": ({ core, params }) => guestConfig(core.model, requireGuest(core.model, params, "lxc")),
+  "GET /nodes/{node}/qemu/{vmid}/config": ({ core, params }) => guestConfig(core.model, requireGuestOn(core.model, params, "qemu")),
+  "GET /nodes/{node}/lxc/{vmid}/config": ({ core, params }) => guestConfig(core.model, requireGuestOn(core.model, params, "lxc")),
   "GET /nodes/{node}/qemu/{vmid}/status/current": (ctx) => currentStatus(ctx, "qemu"),
   "GET /nodes/{node}/lxc/{vmid}/status/current": (ctx) => currentStatus(ctx, "lxc"),
 };
@@ -32,11 +32,11 @@ function listGuests({ core, auth, params, now }: RouteContext, type: GuestType) 
 }
 
 function currentStatus({ core, params, now }: RouteContext, type: GuestType) {
-  const guest = requireGuest(core.model, params, type);
+  const guest = requireGuestOn(core.model, params, type);
   const sid = `${type === "lxc" ? "ct" : "vm"}:${guest.vmid}`;
   const ha = core.model.haResources.get(sid);
   const out = summary(core.model, guest, now);
-  out.ha = ha ? { managed: 1, state: core.ha.service(sid)?.state ?? (ha.state === "enabled" ? "started" : ha.state) } : { managed: 0 };
+  out.ha = ha ? { managed: 1, state: ha.state === "ignored" ? "ignored" : (core.ha.service(sid)?.state ?? "queued") } : { managed: 0 };
   if (guest.lock) out.lock = guest.lock;
   if (type === "qemu") {
     out.agent = 1;
@@ -71,7 +71,7 @@ function summary(model: ClusterModel, g: Guest, now: number): Record<string, unk
 }
 
 /** Proxmox answers 500 for a guest whose config is on another node (no 404). */
-function requireGuest(model: ClusterModel, params: RouteContext["params"], type: GuestType): Guest {
+export function requireGuestOn(model: ClusterModel, params: RouteContext["params"], type: GuestType): Guest {
   const node = str(params, "node");
   const vmid = Number(params.vmid);
   const guest = model.guest(vmid);

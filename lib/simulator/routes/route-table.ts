@@ -3,7 +3,9 @@ import { accessRoutes } from "./access";
 import { clusterRoutes } from "./cluster";
 import { guestActionRoutes } from "./guest-actions";
 import { guestRoutes } from "./guests";
+import { haResourceRoutes } from "./ha-resources";
 import { haRuleRoutes } from "./ha-rules";
+import { haStatusRoutes } from "./ha-status";
 import { replicationRoutes } from "./replication";
 import { storageRoutes } from "./storage";
 import { taskRoutes } from "./tasks";
@@ -14,7 +16,9 @@ export const ROUTES: RouteTable = {
   ...clusterRoutes,
   ...guestRoutes,
   ...guestActionRoutes,
+  ...haResourceRoutes,
   ...haRuleRoutes,
+  ...haStatusRoutes,
   ...replicationRoutes,
   ...storageRoutes,
   ...taskRoutes,

@@ -1,28 +1,12 @@
 "use client";
 
-import { queryOptions, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { LocalTime } from "@/components/local-time";
 import { StatusBadge, type StatusTone } from "@/components/status-badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import { ApiError } from "@/lib/http/fetch-json";
-import type { ClusterPollHealth, LoopHealth } from "@/lib/poller/health";
+import type { ClusterPollerHealth, ClusterPollHealth, LoopHealth } from "@/lib/poller/health";
+import { clusterPollerHealthQuery } from "@/lib/query/clusters";
 import { formatDuration } from "@/lib/replication/format-duration";
-
-type PollerHealthView = { cluster: ClusterPollHealth; loop: LoopHealth; readAt: string };
-
-// Polled as often as the page's other live data, so a failing poller shows within one interval.
-export function pollerHealthQuery(clusterId: string) {
-  return queryOptions({
-    queryKey: ["poller-health", clusterId] as const,
-    queryFn: async (): Promise<PollerHealthView> => {
-      const response = await fetch(`/api/health/clusters/${encodeURIComponent(clusterId)}`, { headers: { Accept: "application/json" } });
-      const data = (await response.json().catch(() => ({}))) as PollerHealthView & { error?: string };
-      if (!response.ok) throw new ApiError(data.error ?? `Request failed (${response.status}).`, response.status);
-      return data;
-    },
-    refetchInterval: 5_000,
-  });
-}
 
 const CLUSTER_WORDS: Record<ClusterPollHealth["status"], { tone: StatusTone; label: string }> = {
   ok: { tone: "ok", label: "Polling" },
@@ -41,7 +25,7 @@ const LOOP_WORDS: Record<LoopHealth["status"], { tone: StatusTone; text: string 
 
 /** The poller's own health for this cluster: last good cycle, consecutive failures, last failure, and the loop. */
 export function PollerHealthPanel({ clusterId }: { clusterId: string }) {
-  const { data, error } = useQuery(pollerHealthQuery(clusterId));
+  const { data, error } = useQuery(clusterPollerHealthQuery(clusterId));
   return (
     <section aria-labelledby="poller-health-heading">
       <Card className="gap-3 py-4">
@@ -63,7 +47,7 @@ export function PollerHealthPanel({ clusterId }: { clusterId: string }) {
   );
 }
 
-function PollerHealthFacts({ view }: { view: PollerHealthView }) {
+function PollerHealthFacts({ view }: { view: ClusterPollerHealth }) {
   const { cluster, loop } = view;
   const loopWords = LOOP_WORDS[loop.status];
   return (

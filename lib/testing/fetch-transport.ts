@@ -1,12 +1,12 @@
-import { PveTimeoutError, PveUnreachableError } from "./errors";
-import type { PveEndpoint, PveTransport, TransportRequest, TransportResponse } from "./transport";
+import { PveTimeoutError, PveUnreachableError } from "@/lib/proxmox/errors";
+import type { PveEndpoint, PveTransport, TransportRequest, TransportResponse } from "@/lib/proxmox/transport";
 
 /** A `fetch`-shaped function, e.g. the simulator's in-process `(Request) => Response` handler. */
 export type FetchLike = (request: Request) => Promise<Response>;
 
 /**
- * Runs the client against an in-process handler instead of HTTPS: for the demo warm-up, the
- * poller's tests and the benchmark, where a port and TLS would only add noise. The handler
+ * Test-only: runs the client against an in-process handler instead of HTTPS, for tests that
+ * poll thousands of times, where a port and TLS would only add noise. The handler
  * sees the same URL, method, headers and form body pveproxy would. There is no TLS here, so
  * there is nothing to pin; production code always uses createHttpsTransport.
  */

@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 
 import { createSimulator } from "@/lib/simulator/simulator";
 
-import { createProxmoxClient } from "./client";
-import { getVersion } from "./cluster";
-import { PveUnreachableError } from "./errors";
+import { createProxmoxClient } from "@/lib/proxmox/client";
+import { getVersion } from "@/lib/proxmox/cluster";
+import { PveUnreachableError } from "@/lib/proxmox/errors";
 import { createFetchTransport } from "./fetch-transport";
-import { getNodeReplicationStatus } from "./replication";
+import { getNodeReplicationStatus } from "@/lib/proxmox/replication";
 
 // The in-process path the poller tests, the demo warm-up and the benchmark use: same client, the
 // simulator's handler instead of HTTPS, node names as hosts.
