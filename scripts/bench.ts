@@ -1,8 +1,12 @@
-// npm run bench [name…]: runs every benchmark in scripts/bench/ (or the named ones) and prints
-// their figures. Benchmarks print measurements; they never fail on a number.
+// npm run bench [name…]: runs every benchmark in scripts/bench/ (or the named ones), each in its
+// own process, prints their tables and keeps the figures as JSON in bench-results/ (git-ignored):
+// one file per part, and run-<date>.json with every part of this run. Benchmarks print
+// measurements; they never fail on a number. BENCH_SIZE=small runs quick, smaller sizes.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { describeMachine, machineLine } from "./bench/lib/machine";
+import { RESULTS_DIR } from "./bench/lib/results";
 
 const dir = path.join(__dirname, "bench");
 const wanted = process.argv.slice(2);
@@ -11,10 +15,25 @@ const files = fs
   .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
   .filter((f) => wanted.length === 0 || wanted.some((w) => f.includes(w)))
   .sort();
-let failed = 0;
+if (files.length === 0) {
+  console.error(`No benchmark matches ${wanted.join(", ")}; there are: ${fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).join(", ")}`);
+  process.exit(1);
+}
+const started = new Date();
+console.log(`pve-standby bench, ${started.toISOString()}\nmachine: ${machineLine()}${process.env.BENCH_SIZE === "small" ? "\nBENCH_SIZE=small: reduced sizes" : ""}`);
+const failed: string[] = [];
+const parts: unknown[] = [];
 for (const file of files) {
   console.log(`\n=== bench: ${file} ===`);
+  const t = performance.now();
   const result = spawnSync(process.execPath, [require.resolve("tsx/cli"), "--conditions=react-server", path.join(dir, file)], { stdio: "inherit" });
-  if (result.status !== 0) failed++;
+  console.log(`(${file}: ${((performance.now() - t) / 1000).toFixed(0)} s)`);
+  if (result.status !== 0) failed.push(file);
+  const json = path.join(RESULTS_DIR, `${file.replace(/\.ts$/, "")}.json`);
+  if (fs.existsSync(json) && fs.statSync(json).mtimeMs >= started.getTime()) parts.push(JSON.parse(fs.readFileSync(json, "utf8")));
 }
-process.exit(failed ? 1 : 0);
+fs.mkdirSync(RESULTS_DIR, { recursive: true });
+const runFile = path.join(RESULTS_DIR, `run-${started.toISOString().replace(/[:.]/g, "-")}.json`);
+fs.writeFileSync(runFile, JSON.stringify({ started: started.toISOString(), finished: new Date().toISOString(), size: process.env.BENCH_SIZE ?? "full", machine: describeMachine(), failed, parts }, null, 2) + "\n");
+console.log(`\n${parts.length} part(s) in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s; figures in ${path.relative(process.cwd(), runFile)}${failed.length ? `; FAILED: ${failed.join(", ")}` : ""}`);
+process.exit(failed.length ? 1 : 0);

@@ -5,7 +5,8 @@ import { selectSamplesToStore } from "@/lib/replication/retention";
 import { deriveJobStatus } from "@/lib/replication/status";
 import type { JobConfig, JobState } from "@/lib/replication/types";
 import { DEFAULT_SCHEDULE } from "@/lib/replication/types";
-import type { PrismaClient, ReplicationJob as JobRow } from "@/prisma/generated/client";
+import type { Prisma, PrismaClient, ReplicationJob as JobRow } from "@/prisma/generated/client";
+import { createNewJobs, insertRows, newId, sqliteDate, type NewJob } from "./create-new-jobs";
 import type { ClusterSnapshot } from "./read-cluster";
 
 /** A finished run whose log should be fetched now (Proxmox overwrites it on the next run). */
@@ -29,18 +30,21 @@ export async function applySnapshot(db: PrismaClient, clusterId: string, snapsho
     const logs: LogToFetch[] = [];
     const samples: SampleRow[] = [];
     const volatile: VolatileJobWrite[] = [];
+    const created: NewJob[] = [];
     for (const job of snapshot.jobs) {
       const owner = guestNodes.get(job.guest) ?? job.source ?? null;
       const row = existing.get(job.id);
       const lost = nodeLossOf(row, owner, snapshot, wasOffline);
-      logs.push(...(await writeJob(tx, clusterId, job, owner, row, snapshot, now, samples, volatile, options.timeZone ?? null, lost)));
+      logs.push(...(await writeJob(tx, clusterId, job, owner, row, snapshot, now, { samples, volatile, created }, options.timeZone ?? null, lost)));
     }
+    await createNewJobs(tx, created);
     await writeVolatile(tx, volatile, now);
-    if (samples.length) await tx.lagSample.createMany({ data: samples });
+    await insertRows(tx, "LagSample", samples);
     const seen = new Set(snapshot.jobs.map((j) => j.id));
     const gone = [...existing.values()].filter((row) => !seen.has(row.jobId) && row.goneAt === null).map((row) => row.id);
     if (gone.length) await tx.replicationJob.updateMany({ where: { id: { in: gone } }, data: { goneAt: now } });
-    return logs;
+    // A new job without a finished run keeps the empty runId createNewJobs left it.
+    return logs.filter((log) => log.runId !== "");
   });
 }
 
@@ -99,18 +103,27 @@ function storageByNode(resources: ClusterResource[]) {
 async function writeGuests(tx: Tx, clusterId: string, resources: ClusterResource[], now: Date): Promise<Map<number, string>> {
   const owners = new Map<number, string>();
   const known = new Map((await tx.guest.findMany({ where: { clusterId } })).map((g) => [g.vmid, g]));
+  // New guests (every guest on the first cycle) go in multi-row INSERTs; a vmid listed twice keeps its last entry, as an upsert would.
+  const created = new Map<number, Prisma.GuestUncheckedCreateInput>();
   for (const r of resources) {
     if ((r.type !== "qemu" && r.type !== "lxc") || r.vmid === undefined || !r.node) continue;
     owners.set(r.vmid, r.node);
     const data = { type: r.type, name: r.name ?? null, node: r.node, status: r.status ?? "unknown", haState: r.hastate ?? null, template: Boolean(r.template), goneAt: null };
     const row = known.get(r.vmid);
     if (row && (Object.keys(data) as (keyof typeof data)[]).every((k) => row[k] === data[k])) continue;
+    if (!row) {
+      created.set(r.vmid, { id: created.get(r.vmid)?.id ?? newId(), clusterId, vmid: r.vmid, lastSeenAt: now, ...data });
+      continue;
+    }
     await tx.guest.upsert({ where: { clusterId_vmid: { clusterId, vmid: r.vmid } }, create: { clusterId, vmid: r.vmid, lastSeenAt: now, ...data }, update: data });
   }
+  await insertRows(tx, "Guest", [...created.values()]);
   await tx.guest.updateMany({ where: { clusterId, vmid: { in: [...owners.keys()] } }, data: { lastSeenAt: now } });
   await tx.guest.updateMany({ where: { clusterId, goneAt: null, lastSeenAt: { lt: now } }, data: { goneAt: now } });
   return owners;
 }
+
+type JobWrites = { samples: SampleRow[]; volatile: VolatileJobWrite[]; created: NewJob[] };
 
 async function writeJob(
   tx: Tx,
@@ -120,8 +133,7 @@ async function writeJob(
   row: (JobRow & { unprotected?: { since: number } | null }) | undefined,
   snapshot: ClusterSnapshot,
   now: Date,
-  samples: SampleRow[],
-  volatile: VolatileJobWrite[],
+  { samples, volatile, created }: JobWrites,
   timeZone: string | null,
   lost: NodeLoss | undefined,
 ): Promise<LogToFetch[]> {
@@ -165,23 +177,27 @@ async function writeJob(
     status: derived.status, statusMessage: derived.message, lagSeconds: derived.lagSeconds, lastSeenAt: now, goneAt: null, polledAt: clusterTime,
     ...(lastStored ? { sampleAt: lastStored.t, sampleLag: lastStored.lag } : {}),
   };
-  let saved: { id: string };
-  if (row && sameValues(row, configData) && sameValues(row, withoutReadStamp(stateData))) {
+  // The previous poll is stored only when it is the peak before a sync; its status is not kept, so "ok".
+  const sampleRows: SampleRow[] = toStore.map((s) => ({ jobRowId: row?.id ?? "", at: s.t, lagSeconds: s.lag, status: s === sample ? derived.status : (row?.status ?? "ok") }));
+  samples.push(...sampleRows);
+  const readable = ownerReadable && state && owner;
+  if (!row) {
+    // Created with the other new jobs in createNewJobs, which fills in the row id and run id.
+    const log: LogToFetch = { runId: "", node: owner ?? "", jobId: job.id };
+    const events = readable ? detectRunEvents(undefined, { id: job.id, ...state }) : [];
+    created.push({ data: { clusterId, jobId: job.id, ...configData, ...stateData, ...derivedData }, events, samples: sampleRows, log });
+    return [log];
+  }
+  if (sameValues(row, configData) && sameValues(row, withoutReadStamp(stateData))) {
     // Most cycles only move the clock: batch those rows into a few statements (writeVolatile).
     volatile.push({ id: row.id, ...derivedData, stateReadAt: stateData.stateReadAt, stateClusterTime: stateData.stateClusterTime });
-    saved = row;
   } else {
-    saved = row
-      ? await tx.replicationJob.update({ where: { id: row.id }, data: { ...configData, ...stateData, ...derivedData } })
-      : await tx.replicationJob.create({ data: { clusterId, jobId: job.id, ...configData, ...stateData, ...derivedData } });
+    await tx.replicationJob.update({ where: { id: row.id }, data: { ...configData, ...stateData, ...derivedData } });
   }
-
-  // The previous poll is stored only when it is the peak before a sync; its status is not kept, so "ok".
-  for (const s of toStore) samples.push({ jobRowId: saved.id, at: s.t, lagSeconds: s.lag, status: s === sample ? derived.status : (row?.status ?? "ok") });
-  if (!ownerReadable || !state || !owner) return [];
-  const previous = row && row.stateReadAt ? snapshotFromRow(row) : undefined;
+  if (!readable) return [];
+  const previous = row.stateReadAt ? snapshotFromRow(row) : undefined;
   const events = detectRunEvents(previous, { id: job.id, ...state }, lost);
-  return recordRuns(tx, saved.id, events, owner, job.id);
+  return recordRuns(tx, row.id, events, owner, job.id);
 }
 
 /** Upserts runs on (job, start) so a replayed event changes nothing; returns finished runs needing a log. */
@@ -244,10 +260,6 @@ async function writeVolatile(tx: Tx, rows: VolatileJobWrite[], now: Date) {
   }
 }
 
-/** How @prisma/adapter-better-sqlite3 stores a DateTime (ISO 8601 with an explicit +00:00). */
-function sqliteDate(d: Date): string {
-  return d.toISOString().replace("Z", "+00:00");
-}
 
 function sameValues(row: JobRow, data: Partial<JobRow>): boolean {
   return (Object.keys(data) as (keyof JobRow)[]).every((k) => row[k] === data[k]);

@@ -1,6 +1,7 @@
 // Throughput of the calendar-event engine: npx tsx scripts/bench/schedule.ts
 // Prints evaluations per second; no assertions (figures depend on the machine).
 import { nextEvent, parseCalendarEvent } from "../../lib/schedule/calendar-event";
+import { report, type Figure } from "./lib/results";
 
 type Case = { label: string; spec: string; timeZone?: string };
 
@@ -32,6 +33,7 @@ function measure(run: (i: number) => void): number {
 }
 
 let sink = 0;
+const figures: Figure[] = [];
 console.log(`node ${process.version}, ${DURATION_MS} ms per case, "last" walks forward 97 s per call`);
 for (const c of CASES) {
   const options = c.timeZone ? { timeZone: c.timeZone } : undefined;
@@ -41,6 +43,7 @@ for (const c of CASES) {
     const last = START + i * 97;
     sink += nextEvent(viaText ? c.spec : event, last, options) ?? 0;
   });
-  console.log(`${c.label.padEnd(44)} ${Math.round(perSecond).toLocaleString("en-US").padStart(12)} evals/s`);
+  figures.push({ name: `calendar event ${c.label}`, value: Math.round(perSecond), unit: "evals/s", how: `${DURATION_MS} ms run` });
 }
+report("schedule", figures);
 if (sink === 42) console.log("");

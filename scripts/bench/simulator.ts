@@ -7,9 +7,14 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 
 import { startServers } from "@/lib/simulator/server";
+import { report, type Figure } from "./lib/results";
+import { median } from "./lib/stats";
 import { createSimulator } from "@/lib/simulator/simulator";
 
+const figures: Figure[] = [];
+
 function summary(label: string, samples: number[]): void {
+  figures.push({ name: `GET /nodes/{node}/replication, ${label}`, value: median(samples), unit: "ms", how: `median of ${samples.length}` });
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
   console.log(`${label.padEnd(34)} n=${String(sorted.length).padStart(4)}  median ${at(0.5).toFixed(2)} ms  p95 ${at(0.95).toFixed(2)} ms  max ${at(1).toFixed(2)} ms`);
@@ -66,6 +71,7 @@ async function main(): Promise<void> {
   agent.destroy();
   await servers.close();
   await rm(dir, { recursive: true, force: true });
+  report("simulator", figures);
 }
 
 main().catch((err: unknown) => {
