@@ -1,4 +1,5 @@
 import "server-only";
+import { logger } from "@/lib/logger";
 import { describeCaCertificate } from "@/lib/proxmox/tls";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { readEndpoints } from "./connection";
@@ -83,7 +84,9 @@ function trustView(kind: TrustKind, value: string): ClusterSummary["trust"] {
   try {
     const info = describeCaCertificate(value);
     return { kind: "ca", subject: info.subject, validTo: info.validTo };
-  } catch {
+  } catch (error) {
+    // The pin still works or fails at connect time; the list only loses the CA's description.
+    logger.warn({ err: error }, "A stored cluster CA certificate cannot be described");
     return { kind: "ca", subject: "unreadable CA certificate" };
   }
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { presenceByGuest } from "@/lib/clusters/presence-queries";
 import { getGuestRecovery } from "@/lib/failover/recovery-queries";
+import { logger } from "@/lib/logger";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { JOB_ROW_SELECT, toJobView, type JobView } from "./job-rows";
 import { clusterNowSeconds, targetOnlineLookup } from "./job-view";
@@ -79,9 +80,7 @@ export async function getReplicationOverview(db: PrismaClient, filters: Overview
 }
 export type ReplicationOverview = Awaited<ReturnType<typeof getReplicationOverview>>;
 
-const nodeStorageSchema = z
-  .array(z.object({ storage: z.string(), type: z.string().optional(), used: z.number().optional(), total: z.number().optional() }).loose())
-  .catch([]);
+const nodeStorageSchema = z.array(z.object({ storage: z.string(), type: z.string().optional(), used: z.number().optional(), total: z.number().optional() }).loose());
 
 /** One cluster: poll health, nodes (online, ZFS fill as last read) and guests with their protection. */
 export async function getClusterReplication(db: PrismaClient, clusterId: string, options: { now?: Date } = {}) {
@@ -113,7 +112,7 @@ export async function getClusterReplication(db: PrismaClient, clusterId: string,
       online: n.online,
       ip: n.ip,
       lastSeenAt: iso(n.lastSeenAt),
-      zfs: nodeStorageSchema.parse(safeJson(n.storage)).filter((s) => !s.type || s.type === "zfspool"),
+      zfs: readStoredStorage(n.storage, clusterId, n.name).filter((s) => !s.type || s.type === "zfspool"),
       guests: guests.filter((g) => g.node === n.name).length,
     })),
     guests: guests.map((g) => {
@@ -231,10 +230,20 @@ function iso(date: Date | null): string | null {
   return date ? date.toISOString() : null;
 }
 
-function safeJson(text: string): unknown {
+/**
+ * The ZFS fill the poller stored for a node. The poller writes it from a validated answer, so an
+ * unreadable value is our defect: logged, and the node shown without fill rather than the page failing.
+ */
+function readStoredStorage(text: string, clusterId: string, node: string) {
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
-  } catch {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    logger.error({ clusterId, node, err: error }, "Stored node storage is not JSON; showing the node without ZFS fill");
     return [];
   }
+  const result = nodeStorageSchema.safeParse(parsed);
+  if (result.success) return result.data;
+  logger.error({ clusterId, node, issues: result.error.issues.slice(0, 3) }, "Stored node storage does not match its schema; showing the node without ZFS fill");
+  return [];
 }
