@@ -2,6 +2,7 @@ import { expect, test } from "@playwright/test";
 import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
 import { notificationsOf } from "../lib/simulator/notifications";
 import { ADMIN, createUserViaApi, signIn, signInAs } from "./fixtures/accounts";
+import { removeClusterNamed } from "./fixtures/clusters";
 
 // Alerts against the demo simulator, added through the app's API and polled by the app's poller.
 // Two simulated hours are replayed first, so the file server's job (out of space on pve3) has failed.
@@ -45,7 +46,8 @@ test.beforeAll(async ({ browser }) => {
   await operator.close();
 });
 
-test.afterAll(async () => {
+test.afterAll(async ({ browser }) => {
+  await removeClusterNamed(browser, "e2e-alerts");
   await fx?.close();
 });
 

@@ -1,6 +1,7 @@
 import { expect, request, test, type APIRequestContext } from "@playwright/test";
 import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
 import { ADMIN, createUserViaApi, signIn, signInAs } from "./fixtures/accounts";
+import { removeClusterNamed } from "./fixtures/clusters";
 
 // HA recovery followed on the Failover page: the demo simulator (VM 100 "db-primary" HA-managed
 // on pve1, replicated to pve2) added as a cluster through the app's API and polled by the app.
@@ -60,7 +61,7 @@ test.beforeAll(async ({ browser }) => {
   }
 });
 
-test.afterAll(async () => {
+test.afterAll(async ({ browser }) => {
   if (fx) {
     // Power pve1 back on and let it boot; then every guest must run on exactly one node.
     if (!fx.sim.model.node("pve1")?.online) {
@@ -74,6 +75,7 @@ test.afterAll(async () => {
     expect(running.every((g) => fx.sim.model.node(g.node)?.online)).toBe(true);
   }
   await control?.dispose();
+  await removeClusterNamed(browser, "e2e-ha");
   await fx?.close();
 });
 

@@ -2,6 +2,7 @@ import { expect, test, type Browser, type Page, type TestInfo } from "@playwrigh
 import { getClusterResources } from "../lib/proxmox/cluster";
 import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
 import { ADMIN, createUserViaApi, signIn, signInAs } from "./fixtures/accounts";
+import { removeClusterNamed } from "./fixtures/clusters";
 
 // Planned switch-overs and an evacuation against the demo simulator, signed in as operators the
 // admin creates. The simulator's clock stands still unless a test moves it, so a migration task
@@ -114,7 +115,8 @@ test.afterEach(async () => {
   for (const g of fx.sim.model.guests.values()) expect(nodesPerGuest.get(g.vmid)).toEqual([g.node]);
 });
 
-test.afterAll(async () => {
+test.afterAll(async ({ browser }) => {
+  await removeClusterNamed(browser, "e2e-failover");
   await fx?.close();
 });
 

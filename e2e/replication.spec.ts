@@ -2,6 +2,7 @@ import { expect, test } from "@playwright/test";
 import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
 import { computeRetryAt } from "../lib/replication/status";
 import { ADMIN, createUserViaApi, signIn, signInAs } from "./fixtures/accounts";
+import { removeClusterNamed } from "./fixtures/clusters";
 
 // The replication pages against the demo simulator, added as a cluster through the app's own
 // API and polled by the app's own poller. Two simulated hours are replayed before the app sees
@@ -47,7 +48,8 @@ test.beforeAll(async ({ browser }) => {
   await operator.close();
 });
 
-test.afterAll(async () => {
+test.afterAll(async ({ browser }) => {
+  await removeClusterNamed(browser, "e2e-lab");
   await fx?.close();
 });
 
@@ -63,6 +65,7 @@ test("the overview lists every job with its lag, filters by status in the URL, a
   await expect(page).toHaveURL(/status=failing/);
   await expect(rows.filter({ hasText: "OK" })).toHaveCount(0);
   await page.getByRole("button", { name: "Clear" }).click();
+  await expect(page).not.toHaveURL(/status=/);
 
   // The Jobs card counts with the chips' words.
   await expect(page.getByTestId("jobs-by-status")).toContainText(/Failing \d+/);

@@ -45,6 +45,7 @@ export async function startServers(sim: Simulator, options: ListenOptions): Prom
     const node = sim.model.node(name);
     if (node) node.sslFingerprint = nodeCert.fingerprint;
     const server = createServer({ key: nodeCert.key, cert: nodeCert.cert }, (req, res) => void serve(sim, name, req, res));
+    trackSockets(server);
     const wanted = options.port === undefined ? 8006 + i : options.port === 0 ? 0 : options.port + i;
     const port = node?.online === false ? wanted : await listen(server, wanted, host);
     servers.set(name, { server, port });
@@ -56,7 +57,7 @@ export async function startServers(sim: Simulator, options: ListenOptions): Prom
     if (online) void listen(entry.server, entry.port, host).catch(() => undefined);
     else {
       entry.server.close();
-      entry.server.closeAllConnections();
+      dropAllSockets(entry.server);
     }
   };
   sim.model.nodeListeners.push(onNodeChange);
@@ -78,12 +79,33 @@ export async function startServers(sim: Simulator, options: ListenOptions): Prom
             new Promise<void>((resolve) => {
               if (!server.listening) return resolve();
               server.close(() => resolve());
-              server.closeAllConnections();
+              dropAllSockets(server);
             }),
         ),
       );
     },
   };
+}
+
+const SOCKETS = new WeakMap<Server, Set<Socket>>();
+
+/**
+ * closeAllConnections() only knows HTTP connections; a TLS socket that has not sent a request yet
+ * (a client's pool may hold one open) would keep close() waiting forever. A node that goes down
+ * drops every connection, so the simulator tracks raw sockets and destroys them all.
+ */
+function trackSockets(server: Server): void {
+  const sockets = new Set<Socket>();
+  SOCKETS.set(server, sockets);
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+}
+
+function dropAllSockets(server: Server): void {
+  server.closeAllConnections();
+  for (const socket of SOCKETS.get(server) ?? []) socket.destroy();
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
