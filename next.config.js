@@ -18,7 +18,7 @@ const nextConfig = {
   // `npm test` typechecks the whole project as its own stage; the build need not do it again.
   typescript: { ignoreBuildErrors: true },
   // Native and Wasm server packages must stay outside the server bundle.
-  serverExternalPackages: ["better-sqlite3", "@node-rs/argon2", "pino", "@prisma/adapter-better-sqlite3"],
+  serverExternalPackages: ["better-sqlite3", "@node-rs/argon2", "pino", "@prisma/adapter-better-sqlite3", "ssh2"],
   async headers() {
     return [
       { source: "/:path*", headers: securityHeaders },
