@@ -1,4 +1,5 @@
 import type { ProxmoxClient } from "@/lib/proxmox/client";
+import type { RemoteShellFor } from "@/lib/ssh/remote-shell";
 import type { Cluster, PrismaClient } from "@/prisma/generated/client";
 
 /**
@@ -11,4 +12,10 @@ export type FailoverDeps = {
   now: () => number;
   /** A step changed the cluster (a guest moved): the app polls it at once so every page shows it. */
   onClusterChanged?: (clusterId: string) => void;
+  /**
+   * A root shell on a node through the cluster's recovery credential (part 2: moving a dead
+   * node's guest configuration, preserving divergent volumes). Absent or answering null: the
+   * steps show the operator the exact commands instead and wait for their effect.
+   */
+  shellFor?: RemoteShellFor;
 };
