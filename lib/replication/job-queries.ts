@@ -54,9 +54,12 @@ export async function getRunLog(db: PrismaClient, jobRowId: string, runId: strin
 }
 
 /**
- * Lag over a range ending at the cluster's now, for the chart: raw samples where they are kept
- * (RETENTION_POLICY.raw), rollups before that (both their min and max, so peaks survive), failed
- * runs as marks, and the time-weighted RPO compliance over the range.
+ * Lag over a range ending at the cluster's now, for the chart: the coarsest rollups that still
+ * give the chart its resolution (hourly past a month, 5-minute past a day; both keep min and max,
+ * so peaks survive), then finer rollups and raw samples only for the stretch after the last
+ * rollup written (the last few minutes); raw samples alone up to a day. So a chart reads at most
+ * a few thousand narrow rows whatever its range. Failed runs show as marks, and the RPO
+ * compliance is time-weighted over the range.
  */
 export async function getJobLagSeries(db: PrismaClient, jobRowId: string, range: LagRange, options: { now?: Date } = {}) {
   const job = await db.replicationJob.findUnique({
@@ -68,22 +71,38 @@ export async function getJobLagSeries(db: PrismaClient, jobRowId: string, range:
   const from = to - LAG_RANGES[range];
   const rpoSeconds = effectiveRpo(job, job.cluster.timeZone).seconds;
 
-  // The sample just before the range carries the lag into its first seconds.
+  // Each finer tier fills only what the coarser ones leave uncovered, before and after them.
+  const rollups: LagRollup[] = [];
+  let covered = null as { from: number; to: number } | null;
+  for (const bucketSeconds of chartTiers(range)) {
+    const tier: LagRollup[] = covered
+      ? [...(await readRollups(db, jobRowId, bucketSeconds, from - bucketSeconds, covered.from)), ...(await readRollups(db, jobRowId, bucketSeconds, covered.to, to))]
+      : await readRollups(db, jobRowId, bucketSeconds, from - bucketSeconds, to);
+    rollups.push(...tier);
+    const first = tier[0];
+    const last = tier.at(-1);
+    if (first && last) covered = { from: Math.min(covered?.from ?? Infinity, first.bucketStart), to: Math.max(covered?.to ?? -Infinity, last.bucketStart + last.bucketSeconds) };
+  }
+  rollups.sort((a, b) => a.bucketStart - b.bucketStart);
+  const rawFrom = covered?.to ?? from;
+  // The sample just before the raw stretch carries the lag into its first seconds.
   const [rows, before] = await Promise.all([
-    db.lagSample.findMany({ where: { jobRowId, at: { gte: from, lte: to } }, orderBy: { at: "asc" }, select: { at: true, lagSeconds: true } }),
-    db.lagSample.findFirst({ where: { jobRowId, at: { lt: from } }, orderBy: { at: "desc" }, select: { at: true, lagSeconds: true } }),
+    db.$queryRawUnsafe<{ at: number; lagSeconds: number | null }[]>(
+      `SELECT "at", "lagSeconds" FROM "LagSample" WHERE "jobRowId" = ? AND "at" >= ? AND "at" <= ? ORDER BY "at" ASC`, jobRowId, rawFrom, to,
+    ),
+    db.$queryRawUnsafe<{ at: number; lagSeconds: number | null }[]>(
+      `SELECT "at", "lagSeconds" FROM "LagSample" WHERE "jobRowId" = ? AND "at" < ? ORDER BY "at" DESC LIMIT 1`, jobRowId, rawFrom,
+    ),
   ]);
-  const samples: LagSample[] = [...(before ? [before] : []), ...rows].map((r) => ({ t: r.at, lag: r.lagSeconds }));
-  const rawFrom = rows[0]?.at ?? to;
-  const rollups = rawFrom - from > RETENTION_POLICY.raw.minSpacingSeconds * 5 ? await readRollups(db, jobRowId, range, from, rawFrom) : [];
+  const samples: LagSample[] = [...before, ...rows].map((r) => ({ t: Number(r.at), lag: r.lagSeconds === null ? null : Number(r.lagSeconds) }));
 
-  const rawCompliance = computeRpoCompliance(samples, rpoSeconds, { from: rollups.length ? rawFrom : from, to });
+  const rawCompliance = computeRpoCompliance(samples, rpoSeconds, { from: rawFrom, to });
   const rollupCompliance = computeRpoComplianceFromRollups(rollups, { from, to: rawFrom });
   const compliance: RpoCompliance = rollups.length
     ? summarizeCompliance(rawCompliance.withinSeconds + rollupCompliance.withinSeconds, rawCompliance.overSeconds + rollupCompliance.overSeconds, to - from)
     : rawCompliance;
 
-  const points: LagPoint[] = [...rollups.flatMap(rollupPoints), ...rows.flatMap((r) => (r.lagSeconds === null ? [] : [{ t: r.at, lag: r.lagSeconds }]))];
+  const points: LagPoint[] = [...rollups.flatMap(rollupPoints), ...samples.slice(before.length).flatMap((s) => (s.lag === null ? [] : [{ t: s.t, lag: s.lag }]))];
   const failures = await db.jobRun.findMany({
     where: { jobRowId, outcome: "failed", startedAt: { gte: from, lte: to } },
     orderBy: { startedAt: "asc" },
@@ -103,15 +122,29 @@ export async function getJobLagSeries(db: PrismaClient, jobRowId: string, range:
 }
 export type JobLagSeries = NonNullable<Awaited<ReturnType<typeof getJobLagSeries>>>;
 
-/** 5-minute rollups up to a month, hourly beyond (RETENTION_POLICY). */
-async function readRollups(db: PrismaClient, jobRowId: string, range: LagRange, from: number, until: number): Promise<LagRollup[]> {
-  const bucketSeconds = LAG_RANGES[range] > (RETENTION_POLICY.rollups[0]?.maxAgeSeconds ?? 0) ? 3600 : 300;
-  const rows = await db.lagRollup.findMany({
-    where: { jobRowId, bucketSeconds, bucketStart: { gte: from - bucketSeconds, lt: until } },
-    orderBy: { bucketStart: "asc" },
-  });
-  return rows.map(({ bucketStart, bucketSeconds, minLag, maxLag, avgLag, count, coveredSeconds, overRpoSeconds }) => ({
-    bucketStart, bucketSeconds, minLag, maxLag, avgLag, count, coveredSeconds, overRpoSeconds,
+/**
+ * The rollup tiers a range reads, coarsest first: every tier that gives at least half the
+ * chart's points over the range (each rollup draws two, its min and max). Up to a day none
+ * does, and the chart is raw samples only.
+ */
+export function chartTiers(range: LagRange): number[] {
+  return RETENTION_POLICY.rollups
+    .map((tier) => tier.bucketSeconds)
+    .filter((bucketSeconds) => LAG_RANGES[range] / bucketSeconds >= CHART_POINTS / 2)
+    .sort((a, b) => b - a);
+}
+
+/** One tier's rollups starting in [from, until), in order; raw SQL, as the chart reads thousands of narrow rows. */
+async function readRollups(db: PrismaClient, jobRowId: string, bucketSeconds: number, from: number, until: number): Promise<LagRollup[]> {
+  const rows = await db.$queryRawUnsafe<LagRollup[]>(
+    `SELECT "bucketStart", "bucketSeconds", "minLag", "maxLag", "avgLag", "count", "coveredSeconds", "overRpoSeconds" FROM "LagRollup"
+     WHERE "jobRowId" = ? AND "bucketSeconds" = ? AND "bucketStart" >= ? AND "bucketStart" < ? ORDER BY "bucketStart" ASC`,
+    jobRowId, bucketSeconds, from, until,
+  );
+  const num = (v: number | null) => (v === null ? null : Number(v));
+  return rows.map((r) => ({
+    bucketStart: Number(r.bucketStart), bucketSeconds: Number(r.bucketSeconds), minLag: num(r.minLag), maxLag: num(r.maxLag), avgLag: num(r.avgLag),
+    count: Number(r.count), coveredSeconds: Number(r.coveredSeconds), overRpoSeconds: Number(r.overRpoSeconds),
   }));
 }
 
