@@ -175,6 +175,7 @@ async function writeJob(
   const lastStored = toStore.at(-1);
   const derivedData = {
     status: derived.status, statusMessage: derived.message, lagSeconds: derived.lagSeconds, lastSeenAt: now, goneAt: null, polledAt: clusterTime,
+    overRpoAt: derived.overRpoAt, lateAt: derived.lateAt,
     ...(lastStored ? { sampleAt: lastStored.t, sampleLag: lastStored.lag } : {}),
   };
   // The previous poll is stored only when it is the peak before a sync; its status is not kept, so "ok".
@@ -223,6 +224,8 @@ type VolatileJobWrite = {
   statusMessage: string;
   lagSeconds: number | null;
   polledAt: number;
+  overRpoAt: number | null;
+  lateAt: number | null;
   sampleAt?: number;
   sampleLag?: number | null;
   stateReadAt?: Date | null;
@@ -241,13 +244,13 @@ async function writeVolatile(tx: Tx, rows: VolatileJobWrite[], now: Date) {
     const chunk = rows.slice(i, i + VOLATILE_CHUNK);
     const params: unknown[] = [];
     const values = chunk.map((r) => {
-      params.push(r.id, r.status, r.statusMessage, r.lagSeconds, r.polledAt, r.sampleAt === undefined ? 0 : 1, r.sampleAt ?? null, r.sampleLag ?? null, r.stateReadAt ? sqliteDate(r.stateReadAt) : null, r.stateClusterTime ?? null);
-      return "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      params.push(r.id, r.status, r.statusMessage, r.lagSeconds, r.polledAt, r.overRpoAt, r.lateAt, r.sampleAt === undefined ? 0 : 1, r.sampleAt ?? null, r.sampleLag ?? null, r.stateReadAt ? sqliteDate(r.stateReadAt) : null, r.stateClusterTime ?? null);
+      return "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     });
     await tx.$executeRawUnsafe(
-      `WITH v(id, status, message, lag, polled, hasSample, sampleAt, sampleLag, readAt, clusterTime) AS (VALUES ${values.join(", ")})
+      `WITH v(id, status, message, lag, polled, overRpoAt, lateAt, hasSample, sampleAt, sampleLag, readAt, clusterTime) AS (VALUES ${values.join(", ")})
        UPDATE "ReplicationJob" SET
-         "status" = v.status, "statusMessage" = v.message, "lagSeconds" = v.lag, "polledAt" = v.polled,
+         "status" = v.status, "statusMessage" = v.message, "lagSeconds" = v.lag, "polledAt" = v.polled, "overRpoAt" = v.overRpoAt, "lateAt" = v.lateAt,
          "sampleAt" = CASE WHEN v.hasSample = 1 THEN v.sampleAt ELSE "ReplicationJob"."sampleAt" END,
          "sampleLag" = CASE WHEN v.hasSample = 1 THEN v.sampleLag ELSE "ReplicationJob"."sampleLag" END,
          "stateReadAt" = COALESCE(v.readAt, "ReplicationJob"."stateReadAt"),

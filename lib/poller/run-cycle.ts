@@ -1,8 +1,7 @@
 import type { ProxmoxClient } from "@/lib/proxmox/client";
-import { getReplicationLog } from "@/lib/proxmox/replication";
-import { detectSyncKindFromLog } from "@/lib/replication/runs";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { applySnapshot } from "./apply-snapshot";
+import { fetchRunLogs } from "./fetch-run-logs";
 import { followHa } from "./follow-ha";
 import { maintainHistory, MAINTENANCE_INTERVAL_SECONDS } from "./maintain-history";
 import { describeFailure, readClusterSnapshot, type ReadFailure } from "./read-cluster";
@@ -55,23 +54,12 @@ export async function runPollCycle(clusterId: string, deps: CycleDeps): Promise<
 
   await followHa(db, client, clusterId, snapshot, { now: startedAt, signal: deps.signal });
   const logs = await applySnapshot(db, clusterId, snapshot, startedAt, { timeZone: zone });
-  for (const log of logs) {
-    try {
-      const lines = (await getReplicationLog(client, log.node, log.jobId, { limit: 0, signal: deps.signal })).data.map((l) => l.t);
-      // The log says whether the run sent everything or only a delta; the state transitions cannot always tell.
-      const kind = detectSyncKindFromLog(lines);
-      await db.jobRun.update({ where: { id: log.runId }, data: { log: lines.join("\n"), logFetchedAt: deps.now(), ...(kind !== "unknown" ? { kind } : {}) } });
-    } catch (error) {
-      if (deps.signal?.aborted) break;
-      // The run is kept without its log; a later run overwrites Proxmox's copy, so it is not
-      // retried. The failure shows on the cluster like a node that could not be read.
-      const failure = describeFailure(error);
-      partial.push({ ...failure, message: `${log.node}: the log of job ${log.jobId} could not be read (${failure.message}); the run is kept without it` });
-    }
-  }
+  partial.push(...(await fetchRunLogs(db, client, logs, { now: deps.now, signal: deps.signal })));
 
+  // A cluster's first cycle has nothing to roll up or prune yet (its history starts now): the
+  // first maintenance runs an interval later, keeping a large cluster's first cycle short.
   const { historyMaintainedAt } = row;
-  if (historyMaintainedAt === null || snapshot.clusterTime - historyMaintainedAt >= MAINTENANCE_INTERVAL_SECONDS) {
+  if (historyMaintainedAt !== null && snapshot.clusterTime - historyMaintainedAt >= MAINTENANCE_INTERVAL_SECONDS) {
     await maintainHistory(db, clusterId, snapshot.clusterTime, zone);
   }
 
@@ -86,6 +74,7 @@ export async function runPollCycle(clusterId: string, deps: CycleDeps): Promise<
       quorate: quorum ? Boolean(quorum.quorate) : true,
       clockSkewMs: snapshot.clusterTimeFromServer ? Math.round(snapshot.clusterTime * 1000 - startedAt.getTime()) : null,
       pollFailures: 0,
+      ...(historyMaintainedAt === null ? { historyMaintainedAt: snapshot.clusterTime } : {}),
       ...timeZone,
     },
   });
@@ -96,6 +85,7 @@ export async function runPollCycle(clusterId: string, deps: CycleDeps): Promise<
 async function markJobsStale(db: PrismaClient, clusterId: string, failure: ReadFailure) {
   await db.replicationJob.updateMany({
     where: { clusterId, goneAt: null, status: { notIn: ["stale", "disabled", "removal-scheduled"] } },
-    data: { status: "stale", statusMessage: `The cluster cannot be read (${failure.kind}): ${failure.message}` },
+    // A stale status does not move with the clock: no time turns it late (JobStatus.lateAt).
+    data: { status: "stale", statusMessage: `The cluster cannot be read (${failure.kind}): ${failure.message}`, lateAt: null },
   });
 }

@@ -70,6 +70,10 @@ export type JobViewFacts = {
   nextRetryAt: number | null;
   /** Seconds since the owner's state was read; set only for "stale". */
   staleSeconds: number | null;
+  /** When the lag passes the RPO (`JobStatus.overRpoAt`): the overview's stored sort key. */
+  overRpoAt: number | null;
+  /** For "ok": when the same stored state turns "late" (`JobStatus.lateAt`); null otherwise. */
+  lateAt: number | null;
   message: string;
 };
 
@@ -116,6 +120,8 @@ export function deriveJobView(job: StoredJob, context: JobViewContext): JobViewF
     nextSyncAt: derived.nextSyncAt,
     nextRetryAt: derived.nextRetryAt,
     staleSeconds: derived.staleSeconds,
+    overRpoAt: derived.overRpoAt,
+    lateAt: derived.lateAt,
     message: clusterUnreadable ? `${job.statusMessage} (${derived.message})` : derived.message,
   };
 }

@@ -4,9 +4,11 @@ import { SIM_START, startSimulatorFixture, type SimulatorFixture } from "@/lib/t
 import { createTestDb } from "@/lib/testing/test-db";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { getJobDetail, getJobLagSeries, getRunLog } from "./job-queries";
-import { deriveJobView, targetOnlineLookup } from "./job-view";
-import { OVERVIEW_PAGE_SIZE, overviewFiltersSchema, parseOverviewFilters } from "./overview-filters";
+import { JOB_ROW_SELECT } from "./job-rows";
+import { clusterNowSeconds, deriveJobView, targetOnlineLookup } from "./job-view";
+import { OVERVIEW_PAGE_SIZE, overviewFiltersSchema, parseOverviewFilters, STATUS_SEVERITY } from "./overview-filters";
 import { getClusterReplication, getGuestReplication, getReplicationOverview } from "./queries";
+import { countByStatus } from "./status-display";
 import { createClusterRow } from "@/lib/testing/cluster-row";
 
 // Two simulated hours of the demo cluster (the first full syncs take about half an hour), polled every minute by the real poller, is shared by
@@ -74,9 +76,30 @@ describe("overview", () => {
     expect(byNode.jobs.map((j) => j.jobId).sort()).toEqual(["102-0", "105-0", "108-0", "108-1", "109-0", "111-0"]);
     const byLag = await getReplicationOverview(db, filters({ sort: "lag", dir: "desc" }), { now: simNow() });
     expect(byLag.jobs).toHaveLength(await db.replicationJob.count({ where: { goneAt: null } }));
-    const ratios = byLag.jobs.map((j) => (j.lagSeconds === null ? -1 : j.lagSeconds / j.rpoSeconds));
-    expect(ratios).toEqual([...ratios].sort((a, b) => b - a));
-    expect(new Set(ratios).size).toBeGreaterThan(3);
+    // Furthest past its RPO first (lag − RPO: an order that holds between polls), never-synced last.
+    const pastRpo = byLag.jobs.map((j) => (j.lagSeconds === null ? -Infinity : j.lagSeconds - j.rpoSeconds));
+    expect(pastRpo).toEqual([...pastRpo].sort((a, b) => b - a));
+    expect(new Set(pastRpo).size).toBeGreaterThan(3);
+  });
+
+  it("counts, filters and sorts every job by the status its view shows at a later clock, not the poll's", async () => {
+    // Two hours after the last poll, with no poll since: jobs that were ok are late by now.
+    const later = new Date(simNow().getTime() + 2 * 3600_000);
+    const rows = await db.replicationJob.findMany({ where: { goneAt: null }, select: JOB_ROW_SELECT });
+    const online = targetOnlineLookup(await db.clusterNode.findMany({ select: { clusterId: true, name: true, online: true } }));
+    const { timeZone, clockSkewMs } = await db.cluster.findUniqueOrThrow({ where: { id: "demo" } });
+    const views = rows.map((row) => ({ jobId: row.jobId, ...deriveJobView(row, { clusterNow: clusterNowSeconds(later, clockSkewMs), targetOnline: online(row.clusterId, row.target), timeZone }) }));
+    expect(views.filter((v) => v.status === "late").length).toBeGreaterThan(rows.filter((r) => r.status === "late").length);
+    const overview = await getReplicationOverview(db, filters(), { now: later });
+    expect(overview.statusCounts).toEqual(countByStatus(views));
+    for (const status of new Set(views.map((v) => v.status))) {
+      const page = await getReplicationOverview(db, filters({ status }), { now: later });
+      expect(page.jobs.map((j) => j.jobId).sort()).toEqual(views.filter((v) => v.status === status).map((v) => v.jobId).sort());
+      expect(page.jobs.every((j) => j.status === status)).toBe(true);
+    }
+    // Most urgent first: the severity order of the views themselves.
+    const ranks = overview.jobs.map((j) => STATUS_SEVERITY[j.status]);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
   });
 
   it("parses filters from the URL and ignores junk", () => {
@@ -122,8 +145,8 @@ describe("overview", () => {
     expect(rows.length).toBeGreaterThan(5);
     for (const row of rows) {
       const view = deriveJobView(row, { clusterNow: row.polledAt ?? 0, targetOnline: online(row.clusterId, row.target), timeZone });
-      expect({ jobId: row.jobId, status: view.status, lag: view.lagSeconds, message: view.message }).toEqual({
-        jobId: row.jobId, status: row.status, lag: row.lagSeconds, message: row.statusMessage,
+      expect({ jobId: row.jobId, status: view.status, lag: view.lagSeconds, message: view.message, overRpoAt: view.overRpoAt, lateAt: view.lateAt }).toEqual({
+        jobId: row.jobId, status: row.status, lag: row.lagSeconds, message: row.statusMessage, overRpoAt: row.overRpoAt, lateAt: row.lateAt,
       });
     }
   });

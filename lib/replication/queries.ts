@@ -6,8 +6,9 @@ import { logger } from "@/lib/logger";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { JOB_ROW_SELECT, toJobView, type JobView } from "./job-rows";
 import { clusterNowSeconds, targetOnlineLookup } from "./job-view";
-import { OVERVIEW_PAGE_SIZE, STATUS_SEVERITY, type OverviewFilters } from "./overview-filters";
-import { countByStatus, type StatusCounts } from "./status-display";
+import { OVERVIEW_PAGE_SIZE, type OverviewFilters } from "./overview-filters";
+import { clusterClocks, queryOverviewSlice, readJobRows } from "./overview-query";
+import type { StatusCounts } from "./status-display";
 
 // Reads for the replication pages. Everything comes from our database (the poller keeps it
 // fresh), never from Proxmox, so a dead node can make data stale but never make a page hang.
@@ -27,41 +28,46 @@ export type OverviewHeadline = {
 
 /**
  * The overview: headline counts over every job, status counts for the filter chips (after the
- * search, before the status filter), and one sorted page. Sorting by lag against RPO and by
- * severity cannot be done in SQL (the default RPO comes from the schedule), so every live job
- * is read with a narrow select and sorted here: 5,000 jobs take a few milliseconds.
+ * search, before the status filter), and one sorted page. Counting, filtering, sorting and paging
+ * run in SQL on what the poller stored from each job's view (overview-query.ts); only the page's
+ * jobs (and the worst one) are read and derived (toJobView) at the cluster's clock, so the lag
+ * and status shown are the view's, never the poller's older figures.
  */
 export async function getReplicationOverview(db: PrismaClient, filters: OverviewFilters, options: { now?: Date } = {}) {
   const now = options.now ?? new Date();
   const nowSeconds = now.getTime() / 1000;
-  const [clusters, guests, jobs, nodes] = await Promise.all([
+  const [clusters, nodes] = await Promise.all([
     db.cluster.findMany({ select: { id: true, name: true, clockSkewMs: true, timeZone: true, enabled: true, lastPollOkAt: true, lastError: true } }),
-    db.guest.findMany({ where: { goneAt: null }, select: { clusterId: true, vmid: true, name: true, type: true, node: true, template: true } }),
-    db.replicationJob.findMany({ where: { goneAt: null }, select: JOB_ROW_SELECT }),
     db.clusterNode.findMany({ select: { clusterId: true, name: true, online: true } }),
   ]);
   const clusterById = new Map(clusters.map((c) => [c.id, c]));
-  const guestByKey = new Map(guests.map((g) => [guestKey(g.clusterId, g.vmid), g]));
+  const slice = await queryOverviewSlice(db, clusterClocks(clusters.map((c) => ({ id: c.id, name: c.name, now: clusterNowSeconds(now, c.clockSkewMs) }))), filters);
+  const ids = [...new Set([...slice.pageIds, ...(slice.worstId ? [slice.worstId] : [])])];
+  const jobs = await readJobRows(db, ids);
   const targetOnline = targetOnlineLookup(nodes);
-  const views = jobs.map((j) => {
-    const cluster = clusterById.get(j.clusterId);
-    return toJobView(j, {
-      clusterName: cluster?.name ?? j.clusterId,
-      guest: guestByKey.get(guestKey(j.clusterId, j.vmid)),
-      clusterNow: clusterNowSeconds(now, cluster?.clockSkewMs),
-      targetOnline: targetOnline(j.clusterId, j.target),
-      timeZone: cluster?.timeZone ?? null,
-    });
-  });
-
-  const headline = computeHeadline(views, guests);
-  const inCluster = filters.cluster ? views.filter((v) => v.clusterId === filters.cluster) : views;
-  const searched = filters.q ? inCluster.filter(matches(filters.q)) : inCluster;
-  const statusCounts = countByStatus(searched);
-  const filtered = filters.status.length ? searched.filter((v) => filters.status.includes(v.status)) : searched;
-  const sorted = filtered.sort(compareBy(filters.sort, filters.dir));
-  const pageCount = Math.max(1, Math.ceil(sorted.length / OVERVIEW_PAGE_SIZE));
-  const page = Math.min(filters.page, pageCount);
+  const viewById = new Map(
+    jobs.map((j) => {
+      const cluster = clusterById.get(j.clusterId);
+      const { guest: _guest, ...row } = j;
+      const view = toJobView(row, {
+        clusterName: cluster?.name ?? j.clusterId,
+        guest: j.guest,
+        clusterNow: clusterNowSeconds(now, cluster?.clockSkewMs),
+        targetOnline: targetOnline(j.clusterId, j.target),
+        timeZone: cluster?.timeZone ?? null,
+      });
+      return [j.id, view];
+    }),
+  );
+  const worst = slice.worstId ? viewById.get(slice.worstId) : undefined;
+  const headline: OverviewHeadline = {
+    protectedGuests: slice.protectedGuests,
+    unprotectedGuests: slice.candidateGuests - slice.protectedGuests,
+    jobs: { total: Object.values(slice.allCounts).reduce((a, b) => a + b, 0), byStatus: slice.allCounts },
+    worst: worst && worst.lagSeconds !== null
+      ? { id: worst.id, jobId: worst.jobId, clusterName: worst.clusterName, guestName: worst.guestName, lagSeconds: worst.lagSeconds, rpoSeconds: worst.rpoSeconds }
+      : null,
+  };
   return {
     clusterCount: clusters.length,
     clusters: clusters.map((c) => ({ id: c.id, name: c.name })),
@@ -70,12 +76,12 @@ export async function getReplicationOverview(db: PrismaClient, filters: Overview
       return c.enabled && (silentSeconds === null || silentSeconds > STALE_CLUSTER_SECONDS) ? [{ id: c.id, name: c.name, silentSeconds, lastError: c.lastError }] : [];
     }),
     headline,
-    statusCounts,
-    total: sorted.length,
-    page,
-    pageCount,
+    statusCounts: slice.statusCounts,
+    total: slice.total,
+    page: slice.page,
+    pageCount: slice.pageCount,
     pageSize: OVERVIEW_PAGE_SIZE,
-    jobs: sorted.slice((page - 1) * OVERVIEW_PAGE_SIZE, page * OVERVIEW_PAGE_SIZE),
+    jobs: slice.pageIds.flatMap((id) => viewById.get(id) ?? []),
   };
 }
 export type ReplicationOverview = Awaited<ReturnType<typeof getReplicationOverview>>;
@@ -162,62 +168,11 @@ export async function getGuestReplication(db: PrismaClient, clusterId: string, v
 }
 export type GuestReplication = NonNullable<Awaited<ReturnType<typeof getGuestReplication>>>;
 
-function computeHeadline(views: JobView[], guests: { clusterId: string; vmid: number; template: boolean }[]): OverviewHeadline {
-  const protectedKeys = new Set(views.filter((v) => !v.disabled && !v.removeJob).map((v) => guestKey(v.clusterId, v.vmid)));
-  const candidates = guests.filter((g) => !g.template);
-  const protectedGuests = candidates.filter((g) => protectedKeys.has(guestKey(g.clusterId, g.vmid))).length;
-  let worst: OverviewHeadline["worst"] = null;
-  for (const v of views) {
-    if (v.disabled || v.removeJob || v.lagSeconds === null) continue;
-    if (!worst || v.lagSeconds / v.rpoSeconds > worst.lagSeconds / worst.rpoSeconds) {
-      worst = { id: v.id, jobId: v.jobId, clusterName: v.clusterName, guestName: v.guestName, lagSeconds: v.lagSeconds, rpoSeconds: v.rpoSeconds };
-    }
-  }
-  return {
-    protectedGuests,
-    unprotectedGuests: candidates.length - protectedGuests,
-    jobs: { total: views.length, byStatus: countByStatus(views) },
-    worst,
-  };
-}
-
 /** protected: every active job fine; attention: some job needs a look; none: no active job. */
 function protectionOf(jobs: JobView[]): "protected" | "attention" | "unprotected" {
   const active = jobs.filter((j) => !j.disabled && !j.removeJob);
   if (active.length === 0) return "unprotected";
   return active.every((j) => j.status === "ok" || j.status === "syncing") ? "protected" : "attention";
-}
-
-function compareBy(sort: OverviewFilters["sort"], dir: OverviewFilters["dir"]) {
-  const sign = dir === "asc" ? 1 : -1;
-  const ratio = (v: JobView) => (v.lagSeconds === null ? -1 : v.lagSeconds / v.rpoSeconds);
-  const keys: Record<OverviewFilters["sort"], (v: JobView) => number | string> = {
-    // Severity is "most urgent first" when descending, the natural reading of the default.
-    severity: (v) => -STATUS_SEVERITY[v.status] * 1e6 + Math.min(ratio(v), 999_999),
-    lag: ratio,
-    guest: (v) => v.vmid,
-    cluster: (v) => v.clusterName.toLowerCase(),
-    lastSync: (v) => v.lastSync ?? 0,
-    nextSync: (v) => v.nextSync ?? Number.MAX_SAFE_INTEGER,
-    failCount: (v) => v.failCount,
-    duration: (v) => v.duration ?? -1,
-  };
-  const key = keys[sort];
-  return (a: JobView, b: JobView) => {
-    const ka = key(a);
-    const kb = key(b);
-    const order = ka < kb ? -1 : ka > kb ? 1 : 0;
-    return order * sign || a.clusterName.localeCompare(b.clusterName) || a.jobId.localeCompare(b.jobId, undefined, { numeric: true });
-  };
-}
-
-function matches(query: string) {
-  const needle = query.toLowerCase();
-  return (v: JobView) => [String(v.vmid), v.guestName ?? "", v.jobId, v.clusterName, v.source ?? "", v.target, v.comment ?? ""].some((s) => s.toLowerCase().includes(needle));
-}
-
-function guestKey(clusterId: string, vmid: number): string {
-  return `${clusterId}/${vmid}`;
 }
 
 function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {

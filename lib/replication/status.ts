@@ -64,6 +64,19 @@ export type JobStatus = {
   nextSyncAt: number | null;
   /** Seconds since the state was read; set only for "stale". */
   staleSeconds: number | null;
+  /**
+   * The cluster time at which the lag passes the RPO (last sync + RPO; lag − RPO = now − this);
+   * null when the lag or the RPO is unknown. Unlike the lag it does not move with the clock, so
+   * it can be stored and sorted on (the overview's "lag against RPO").
+   */
+  overRpoAt: number | null;
+  /**
+   * For "ok" only: the cluster time after which these same inputs derive "late" (the lag passes
+   * the RPO, or the due run is overdue past the grace); null for every other status, which the
+   * clock alone never changes. A stored status read at a later clock is "late" when that clock
+   * is past this time: how the overview filters and counts in SQL without deriving every job.
+   */
+  lateAt: number | null;
   message: string;
 };
 
@@ -97,6 +110,8 @@ export function deriveJobStatus(input: JobStatusInput): JobStatus {
     nextRetryAt: null,
     nextSyncAt: state && state.next_sync > 1 && state.last_try > 0 ? state.next_sync : null,
     staleSeconds: null,
+    overRpoAt: since !== null && rpoSeconds !== null ? since + rpoSeconds : null,
+    lateAt: null,
   };
   const result = (status: JobStatusName, message: string, extra: Partial<JobStatus> = {}): JobStatus => ({
     status,
@@ -150,10 +165,13 @@ export function deriveJobStatus(input: JobStatusInput): JobStatus {
     return result("late", `Lag ${formatDuration(lag ?? 0)} exceeds the RPO of ${formatDuration(rpoSeconds ?? 0)}; ${next}`);
   }
   const overdue = overdueSeconds(state, now);
-  if (overdue > (input.lateGraceSeconds ?? DEFAULT_LATE_GRACE_SECONDS)) {
+  const grace = input.lateGraceSeconds ?? DEFAULT_LATE_GRACE_SECONDS;
+  if (overdue > grace) {
     return result("late", `Run overdue by ${formatDuration(overdue)} (node busy with other jobs?); ${lastSync}`);
   }
-  return result("ok", `${capitalize(lastSync)}; ${next}`);
+  // The two rules above, turned around: the first moment either holds with the same state.
+  const lateAt = Math.min(base.overRpoAt ?? Infinity, state.next_sync > 1 && state.last_try !== 0 ? state.next_sync + grace : Infinity);
+  return result("ok", `${capitalize(lastSync)}; ${next}`, { lateAt: Number.isFinite(lateAt) ? lateAt : null });
 }
 
 /**
