@@ -52,3 +52,26 @@ it("changes nothing when run twice, and keeps the database bounded over months",
   await maintainHistory(db, "c", T0 + 800 * DAY);
   expect(await db.lagRollup.count()).toBe(0);
 });
+
+it("drops OK runs' logs after a week and failed runs' after three months, then the rows, never a running one", async () => {
+  const OFFSET: Record<string, number> = { ok: 0, failed: 60, unknown: 120, running: 180 };
+  const run = (day: number, outcome: string, log: string | null = "end replication job") => {
+    const startedAt = T0 + day * DAY + (OFFSET[outcome] ?? 0);
+    return { jobRowId: "j", startedAt, endedAt: outcome === "running" ? null : startedAt + 30, outcome, kind: "incremental", log };
+  };
+  await db.jobRun.createMany({ data: [run(0, "ok"), run(0, "failed"), run(0, "unknown"), run(0, "running", null), run(95, "ok"), run(95, "failed"), run(99, "ok")] });
+  const logs = async () => (await db.jobRun.findMany({ orderBy: [{ startedAt: "asc" }] })).map((r) => [Math.floor((r.startedAt - T0) / DAY), r.outcome, r.log !== null]);
+
+  await maintainHistory(db, "c", T0 + 100 * DAY);
+  // Day 0: OK row past 35 days is gone; failed and unknown rows stay (2 years) without their logs (past 90 days).
+  // Day 95: the OK log is 5 days old, kept; day 99 too. The running run is never touched.
+  expect(await logs()).toEqual([
+    [0, "failed", false], [0, "unknown", false], [0, "running", false],
+    [95, "ok", true], [95, "failed", true], [99, "ok", true],
+  ]);
+  await maintainHistory(db, "c", T0 + 103 * DAY);
+  expect((await logs()).filter((r) => r[0] === 95)).toEqual([[95, "ok", false], [95, "failed", true]]);
+  // Two years after the last failure only the run that never ended is left.
+  await maintainHistory(db, "c", T0 + 96 * DAY + 2 * 365 * DAY);
+  expect(await logs()).toEqual([[0, "running", false]]);
+});

@@ -1,5 +1,5 @@
 import { effectiveRpo } from "@/lib/replication/effective-rpo";
-import { mergeRollups, RETENTION_POLICY, rollupSamples, type LagRollup } from "@/lib/replication/retention";
+import { mergeRollups, RETENTION_POLICY, rollupSamples, RUN_RETENTION, type LagRollup } from "@/lib/replication/retention";
 import type { PrismaClient } from "@/prisma/generated/client";
 
 const [FIVE_MIN, HOURLY] = RETENTION_POLICY.rollups;
@@ -9,7 +9,7 @@ export const MAINTENANCE_INTERVAL_SECONDS = 600;
 /**
  * Keeps the database bounded under RETENTION_POLICY: rolls complete 5-minute buckets up from raw
  * samples and complete hours up from 5-minute rollups, then deletes what each tier no longer
- * needs. Rollups are written before anything is deleted, and each step only covers complete
+ * needs, and prunes runs and their logs under RUN_RETENTION. Rollups are written before anything is deleted, and each step only covers complete
  * buckets after the last one written, so running it again (or after a crash) changes nothing.
  */
 export async function maintainHistory(db: PrismaClient, clusterId: string, clusterTime: number, timeZone: string | null = null): Promise<void> {
@@ -24,7 +24,21 @@ export async function maintainHistory(db: PrismaClient, clusterId: string, clust
   for (const tier of RETENTION_POLICY.rollups) {
     await db.lagRollup.deleteMany({ where: { jobRowId: { in: ids }, bucketSeconds: tier.bucketSeconds, bucketStart: { lt: clusterTime - tier.maxAgeSeconds } } });
   }
+  await pruneRuns(db, clusterId, clusterTime);
   await db.cluster.update({ where: { id: clusterId }, data: { historyMaintainedAt: clusterTime } });
+}
+
+/**
+ * Applies RUN_RETENTION to the cluster's runs by their end (cluster clock): logs first, then rows.
+ * "ok" runs follow the OK policy; every other ended outcome (failed, unknown) the failed one.
+ */
+async function pruneRuns(db: PrismaClient, clusterId: string, clusterTime: number) {
+  const ofCluster = `"jobRowId" IN (SELECT "id" FROM "ReplicationJob" WHERE "clusterId" = ?)`;
+  for (const [outcome, policy] of [["= 'ok'", RUN_RETENTION.ok], ["<> 'ok'", RUN_RETENTION.failed]] as const) {
+    const ended = `"endedAt" IS NOT NULL AND "outcome" <> 'running' AND "outcome" ${outcome}`;
+    await db.$executeRawUnsafe(`UPDATE "JobRun" SET "log" = NULL WHERE ${ofCluster} AND ${ended} AND "log" IS NOT NULL AND "endedAt" < ?`, clusterId, clusterTime - policy.logMaxAgeSeconds);
+    await db.$executeRawUnsafe(`DELETE FROM "JobRun" WHERE ${ofCluster} AND ${ended} AND "endedAt" < ?`, clusterId, clusterTime - policy.rowMaxAgeSeconds);
+  }
 }
 
 async function rollUpRaw(db: PrismaClient, jobRowId: string, rpo: number, clusterTime: number) {

@@ -26,6 +26,20 @@ export const RETENTION_POLICY = {
   ],
 } as const;
 
+/**
+ * How long runs and their logs are kept. A log (about 1.4 KiB for an incremental run) is most of a
+ * run's bytes: unpruned, a `*\/15` job's runs grow by about 50 MiB a year. An OK run's log serves
+ * the job page's throughput and "what did the last runs do" for a week; a failed run's log is what
+ * an operator reads to find out why, so it is kept for three months. Run rows without their log
+ * are about 150 bytes: OK runs are kept as long as 5-minute lag rollups, failed ones as long as
+ * the hourly rollups, so a year's lag chart still marks every failure. Runs still running or
+ * without an end are never pruned.
+ */
+export const RUN_RETENTION = {
+  ok: { logMaxAgeSeconds: 7 * DAY, rowMaxAgeSeconds: 35 * DAY },
+  failed: { logMaxAgeSeconds: 90 * DAY, rowMaxAgeSeconds: 2 * 365 * DAY },
+} as const;
+
 export type LagRollup = {
   /** Aligned to multiples of bucketSeconds since the epoch, so hourly buckets merge 5-min ones. */
   bucketStart: number;
