@@ -1,12 +1,14 @@
 // History size under the retention policy (lib/replication/retention.ts), driven by a simulated
 // clock: each simulated day inserts the samples the poller would have stored (a poll every 15 s,
 // selectSamplesToStore) for a few jobs with the large scenario's schedule mix, then runs the
-// poller's own rollup and prune (maintainHistory). Rows and bytes are read from the SQLite file
+// poller's own rollup and prune (maintainHistory), with one run and its log per sync (pruned
+// under RUN_RETENTION). Rows and bytes are read from the SQLite file
 // (dbstat); the 2,000-job database size scales the per-job figure (every job's history is the
 // same size: its own rows and its index entries).
 // `npm run bench -- history`
 import { maintainHistory } from "@/lib/poller/maintain-history";
-import { RETENTION_POLICY } from "@/lib/replication/retention";
+import { insertRows, newId } from "@/lib/poller/create-new-jobs";
+import { RETENTION_POLICY, RUN_RETENTION } from "@/lib/replication/retention";
 import { createSimulator } from "@/lib/simulator/simulator";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { createBenchDb, createClusterRow, databaseBytes } from "./lib/cluster";
@@ -55,12 +57,26 @@ async function main() {
   );
   const figures: Figure[] = [];
   const checkpoints: Record<string, unknown>[] = [];
+  // Runs with their logs as the poller stores them: one per period, a typical log each, and one
+  // failed run a day; maintainHistory prunes them under RUN_RETENTION.
+  const logBytes = await typicalLogBytes();
+  const log = "x".repeat(logBytes);
   const t0 = performance.now();
   for (let day = 1; day <= DAYS; day++) {
     const from = start + (day - 1) * DAY;
     for (const job of jobs) {
       const samples = storedSamples(job.pattern, from, from + DAY, job.state);
       await db.lagSample.createMany({ data: samples.map((s) => ({ jobRowId: job.id, at: s.t, lagSeconds: s.lag, status: "ok" })) });
+      const { periodSeconds, syncSeconds } = job.pattern;
+      await insertRows(
+        db,
+        "JobRun",
+        Array.from({ length: DAY / periodSeconds }, (_, i) => {
+          const startedAt = from + i * periodSeconds;
+          const failed = i === 0;
+          return { id: newId(), jobRowId: job.id, startedAt, endedAt: startedAt + syncSeconds, durationSeconds: syncSeconds, outcome: failed ? "failed" : "ok", kind: "incremental", error: failed ? "command 'zfs send' failed: exit code 1" : null, log };
+        }),
+      );
     }
     // The poller runs this every 10 simulated minutes; each run covers every complete bucket
     // since the last, so once a day writes the same rollups while raw samples are kept 7 days.
@@ -95,18 +111,26 @@ async function main() {
     { name: "raw samples stored per job per day (*/15)", value: raw.length, unit: "rows", note: `kept ${RETENTION_POLICY.raw.maxAgeSeconds / DAY} days; 5-min rollups 288/day kept 35 days; hourly 24/day kept 2 years` },
     { name: "raw samples stored per job per day (mix avg)", value: SCHEDULE_MIX.reduce((s, p) => s + storedSamples(p, start, start + DAY).length, 0) / SCHEDULE_MIX.length, unit: "rows" },
   );
-  // Runs are not pruned (lib/replication/retention.ts keeps them with their logs): one row and one
-  // log per run. Their size per day follows from the schedule and the log of a typical run.
-  const logBytes = await typicalLogBytes();
+  // Runs under RUN_RETENTION: measured at the last checkpoint (OK rows and logs are at their
+  // steady state after 35 days); a year adds only failed runs' rows (kept 2 years) and, up to
+  // 90 days, their logs.
   const runsPerDay = DAY / SCHEDULE_MIX[1]!.periodSeconds;
+  const runs = last.sizes.JobRun!;
+  const logsKept = await db.jobRun.count({ where: { log: { not: null } } });
+  // A run row without its log: the table's bytes less the logs it still holds.
+  const runRowBytes = (runs.bytes - logsKept * logBytes) / runs.rows;
+  const failedLogDays = Math.max(0, RUN_RETENTION.failed.logMaxAgeSeconds / DAY - DAYS);
+  const runsYear = runs.bytes / jobs.length + (YEAR - DAYS) * runRowBytes + failedLogDays * logBytes;
+  const unpruned = runsPerDay * 365 * (logBytes + 150);
   figures.push(
     { name: "run log bytes, typical incremental run (simulator)", value: logBytes, unit: "B", how: "median over the jobs of a 3-node large scenario" },
+    { name: `runs + logs per job after ${DAYS} days (*/15)`, value: runs.bytes / jobs.length / 1024, unit: "KiB", how: "measured (dbstat), RUN_RETENTION", note: `${(runs.rows / jobs.length).toFixed(0)} runs kept, ${(logsKept / jobs.length).toFixed(0)} with their log` },
     {
-      name: "runs + logs per job per year (*/15), not pruned",
-      value: (runsPerDay * 365 * (logBytes + 150)) / 1024 / 1024,
+      name: "runs + logs per job after a year (*/15)",
+      value: runsYear / 1024 / 1024,
       unit: "MiB",
-      how: `${runsPerDay} runs/day × (log + ~150 B row); estimate`,
-      note: `× ${JOBS_FOR} jobs = ${((runsPerDay * 365 * (logBytes + 150) * JOBS_FOR) / 1024 ** 3).toFixed(1)} GiB`,
+      how: `day ${DAYS} + ${YEAR - DAYS} failed runs × ${runRowBytes.toFixed(0)} B + ${failedLogDays} failed logs; estimate`,
+      note: `× ${JOBS_FOR} jobs = ${((runsYear * JOBS_FOR) / 1024 ** 3).toFixed(2)} GiB; unpruned it was ${(unpruned / 1024 / 1024).toFixed(1)} MiB per job (${((unpruned * JOBS_FOR) / 1024 ** 3).toFixed(0)} GiB)`,
     },
   );
   report("history", figures, { days: DAYS, jobs: jobs.length, checkpoints, simulatedSeconds: (performance.now() - t0) / 1000 });
