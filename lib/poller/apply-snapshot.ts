@@ -7,6 +7,7 @@ import type { JobConfig, JobState } from "@/lib/replication/types";
 import { DEFAULT_SCHEDULE } from "@/lib/replication/types";
 import type { Prisma, PrismaClient, ReplicationJob as JobRow } from "@/prisma/generated/client";
 import { createNewJobs, insertRows, newId, sqliteDate, type NewJob } from "./create-new-jobs";
+import { readJobRows } from "./read-job-rows";
 import type { ClusterSnapshot } from "./read-cluster";
 
 /** A finished run whose log should be fetched now (Proxmox overwrites it on the next run). */
@@ -26,7 +27,7 @@ export async function applySnapshot(db: PrismaClient, clusterId: string, snapsho
   return db.$transaction(async (tx) => {
     const wasOffline = await writeNodes(tx, clusterId, snapshot, now);
     const guestNodes = await writeGuests(tx, clusterId, snapshot.resources, now);
-    const existing = new Map((await tx.replicationJob.findMany({ where: { clusterId }, include: { unprotected: { select: { since: true } } } })).map((row) => [row.jobId, row]));
+    const existing = new Map((await readJobRows(tx, clusterId)).map((row) => [row.jobId, row]));
     const logs: LogToFetch[] = [];
     const samples: SampleRow[] = [];
     const volatile: VolatileJobWrite[] = [];
