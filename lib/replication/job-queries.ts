@@ -139,14 +139,14 @@ export function chartTiers(range: LagRange): number[] {
  * the chart draws (a year of hourly rollups: 8,760), SQLite merges runs of `factor` consecutive
  * ones first (min of mins, max of maxes, sums of seconds: what mergeRollups does), so the chart
  * reads a few hundred rows; the one bucket cut by the range's start stays alone, so compliance
- * still counts only its share.
+ * still counts only its share. (Bound numbers can arrive as REAL: the CAST keeps the division whole.)
  */
 async function readRollups(db: PrismaClient, jobRowId: string, bucketSeconds: number, from: number, until: number, rangeSeconds: number): Promise<LagRollup[]> {
   const factor = Math.max(1, Math.floor(rangeSeconds / (CHART_POINTS / 2) / bucketSeconds));
   const span = factor * bucketSeconds;
   const base = Math.ceil(from / bucketSeconds) * bucketSeconds;
   const rows = await db.$queryRawUnsafe<Record<string, number | bigint | null>[]>(
-    `SELECT CASE WHEN "bucketStart" < ? THEN "bucketStart" ELSE ? + (("bucketStart" - ?) / ?) * ? END AS g,
+    `SELECT CASE WHEN "bucketStart" < ? THEN "bucketStart" ELSE ? + CAST(("bucketStart" - ?) / ? AS INTEGER) * ? END AS g,
        MIN("bucketStart") AS "bucketStart", MAX("bucketStart") + ? - MIN("bucketStart") AS "bucketSeconds",
        MIN("minLag") AS "minLag", MAX("maxLag") AS "maxLag", SUM("avgLag" * "count") AS "lagSum", SUM("count") AS "count",
        SUM("coveredSeconds") AS "coveredSeconds", SUM("overRpoSeconds") AS "overRpoSeconds"
