@@ -53,7 +53,7 @@ it("changes nothing when run twice, and keeps the database bounded over months",
   expect(await db.lagRollup.count()).toBe(0);
 });
 
-it("drops OK runs' logs after a week and failed runs' after three months, then the rows, never a running one", async () => {
+it("drops OK runs with their logs after a week, failed runs' logs after three months and their rows after two years, never a running one", async () => {
   const OFFSET: Record<string, number> = { ok: 0, failed: 60, unknown: 120, running: 180 };
   const run = (day: number, outcome: string, log: string | null = "end replication job") => {
     const startedAt = T0 + day * DAY + (OFFSET[outcome] ?? 0);
@@ -63,14 +63,14 @@ it("drops OK runs' logs after a week and failed runs' after three months, then t
   const logs = async () => (await db.jobRun.findMany({ orderBy: [{ startedAt: "asc" }] })).map((r) => [Math.floor((r.startedAt - T0) / DAY), r.outcome, r.log !== null]);
 
   await maintainHistory(db, "c", T0 + 100 * DAY);
-  // Day 0: OK row past 35 days is gone; failed and unknown rows stay (2 years) without their logs (past 90 days).
+  // Day 0: the OK run is gone; failed and unknown rows stay (2 years) without their logs (past 90 days).
   // Day 95: the OK log is 5 days old, kept; day 99 too. The running run is never touched.
   expect(await logs()).toEqual([
     [0, "failed", false], [0, "unknown", false], [0, "running", false],
     [95, "ok", true], [95, "failed", true], [99, "ok", true],
   ]);
   await maintainHistory(db, "c", T0 + 103 * DAY);
-  expect((await logs()).filter((r) => r[0] === 95)).toEqual([[95, "ok", false], [95, "failed", true]]);
+  expect((await logs()).filter((r) => r[0] === 95)).toEqual([[95, "failed", true]]);
   // Two years after the last failure only the run that never ended is left.
   await maintainHistory(db, "c", T0 + 96 * DAY + 2 * 365 * DAY);
   expect(await logs()).toEqual([[0, "running", false]]);

@@ -27,16 +27,17 @@ export const RETENTION_POLICY = {
 } as const;
 
 /**
- * How long runs and their logs are kept. A log (about 1.4 KiB for an incremental run) is most of a
- * run's bytes: unpruned, a `*\/15` job's runs grow by about 50 MiB a year. An OK run's log serves
- * the job page's throughput and "what did the last runs do" for a week; a failed run's log is what
- * an operator reads to find out why, so it is kept for three months. Run rows without their log
- * are about 150 bytes: OK runs are kept as long as 5-minute lag rollups, failed ones as long as
- * the hourly rollups, so a year's lag chart still marks every failure. Runs still running or
+ * How long runs and their logs are kept. A log (about 1.5 KiB for an incremental run) is most of a
+ * run's bytes: unpruned, a `*\/15` job's runs grow by about 55 MiB a year. An OK run is kept with
+ * its log for a week (the job page's run history and throughput: 672 runs of a `*\/15` job); the
+ * row goes with the log, because SQLite leaves a row whose log was cleared on a page laid out for
+ * the log, so clearing alone saved little (npm run bench -- history). A failed (or vanished) run's
+ * log is what an operator reads to find out why: kept three months, and its row two years, like
+ * the hourly lag rollups, so a year's lag chart still marks every failure. Runs still running or
  * without an end are never pruned.
  */
 export const RUN_RETENTION = {
-  ok: { logMaxAgeSeconds: 7 * DAY, rowMaxAgeSeconds: 35 * DAY },
+  ok: { logMaxAgeSeconds: 7 * DAY, rowMaxAgeSeconds: 7 * DAY },
   failed: { logMaxAgeSeconds: 90 * DAY, rowMaxAgeSeconds: 2 * 365 * DAY },
 } as const;
 

@@ -111,8 +111,8 @@ async function main() {
     { name: "raw samples stored per job per day (*/15)", value: raw.length, unit: "rows", note: `kept ${RETENTION_POLICY.raw.maxAgeSeconds / DAY} days; 5-min rollups 288/day kept 35 days; hourly 24/day kept 2 years` },
     { name: "raw samples stored per job per day (mix avg)", value: SCHEDULE_MIX.reduce((s, p) => s + storedSamples(p, start, start + DAY).length, 0) / SCHEDULE_MIX.length, unit: "rows" },
   );
-  // Runs under RUN_RETENTION: measured at the last checkpoint (OK rows and logs are at their
-  // steady state after 35 days); a year adds only failed runs' rows (kept 2 years) and, up to
+  // Runs under RUN_RETENTION: measured at the last checkpoint (OK runs are at their steady
+  // state after 7 days); a year adds only failed runs' rows (kept 2 years) and, up to
   // 90 days, their logs.
   const runsPerDay = DAY / SCHEDULE_MIX[1]!.periodSeconds;
   const runs = last.sizes.JobRun!;
