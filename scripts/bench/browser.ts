@@ -65,6 +65,8 @@ async function main() {
   try {
     if (!(await waitForHealth(url, 180_000))) throw new Error(`the app did not answer on ${url}`);
     const page = await browser.newPage({ baseURL: url });
+    // A loaded machine can take longer than Playwright's 30 s for the cold server's first pages.
+    page.setDefaultNavigationTimeout(120_000);
     await page.goto("/login");
     await page.getByLabel("Email").fill(ADMIN.email);
     await page.getByLabel("Password").fill(ADMIN.password);
