@@ -1,0 +1,110 @@
+import type { PrismaClient } from "@/prisma/generated/client";
+
+/** The engine's two jobs: evaluating the rules, and sending the outbox. */
+export type AlertEngineJob = "evaluate" | "deliver";
+
+/** A lease not renewed for this long belongs to a process that died; another may take it. */
+export const ALERT_LEASE_TTL_MS = 30_000;
+const RENEW_EVERY_MS = ALERT_LEASE_TTL_MS / 3;
+
+/**
+ * Takes the job's lease if it is free, expired or already ours. One conditional UPDATE, or one
+ * INSERT guarded by the primary key, decides (SQLite serialises writers), as for the poll leases
+ * (lib/poller/lease.ts). Any other database error is thrown.
+ */
+export async function acquireAlertLease(db: PrismaClient, name: AlertEngineJob, holder: string, now: Date, ttlMs = ALERT_LEASE_TTL_MS): Promise<boolean> {
+  const expiresAt = new Date(now.getTime() + ttlMs);
+  const taken = await db.alertEngineRun.updateMany({
+    where: { name, OR: [{ holder }, { holder: null }, { expiresAt: null }, { expiresAt: { lt: now } }] },
+    data: { holder, expiresAt },
+  });
+  if (taken.count === 1) return true;
+  try {
+    await db.alertEngineRun.create({ data: { name, holder, expiresAt } });
+    return true;
+  } catch (error) {
+    if (typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002") return false;
+    throw error;
+  }
+}
+
+/** Gives the lease back (the row stays: it holds the job's health). */
+export async function releaseAlertLease(db: PrismaClient, name: AlertEngineJob, holder: string): Promise<void> {
+  await db.alertEngineRun.updateMany({ where: { name, holder }, data: { holder: null, expiresAt: null } });
+}
+
+export type LeaseWaitDeps = {
+  db: PrismaClient;
+  holder: string;
+  now: () => Date;
+  /** How long to wait between attempts while another process holds the lease. */
+  retryMs?: number;
+  /** Stops waiting (the engine is stopping): `run` is then not called. */
+  cancelled: () => boolean;
+  /** A renewal failed or found the lease taken (this process stalled past the TTL). */
+  onLeaseTrouble?: (error: unknown) => void;
+};
+
+/**
+ * Runs `run` while holding the job's lease: waits (polling) while another process holds it,
+ * renews it while `run` takes long, records the outcome as the job's health, and gives the lease
+ * back. Returns `{ ran: false }` only when cancelled while waiting; `run`'s error is recorded
+ * and rethrown. A crashed holder delays the others by at most ALERT_LEASE_TTL_MS.
+ */
+export async function withAlertLease<T>(name: AlertEngineJob, deps: LeaseWaitDeps, run: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
+  const { db, holder } = deps;
+  while (!(await acquireAlertLease(db, name, holder, deps.now()))) {
+    if (deps.cancelled()) return { ran: false };
+    await new Promise((resolve) => setTimeout(resolve, deps.retryMs ?? 100));
+    if (deps.cancelled()) return { ran: false };
+  }
+  const renew = setInterval(() => {
+    acquireAlertLease(db, name, holder, deps.now()).then(
+      (held) => held || deps.onLeaseTrouble?.(new Error(`another process took the alert ${name} lease`)),
+      (error: unknown) => deps.onLeaseTrouble?.(error),
+    );
+  }, RENEW_EVERY_MS);
+  renew.unref?.();
+  try {
+    const value = await run();
+    await db.alertEngineRun.update({ where: { name }, data: { lastOkAt: deps.now(), failures: 0 } });
+    return { ran: true, value };
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    await db.alertEngineRun
+      .update({ where: { name }, data: { failures: { increment: 1 }, lastFailure: text.slice(0, 500), lastFailureAt: deps.now() } })
+      .catch((recordError: unknown) => deps.onLeaseTrouble?.(recordError));
+    throw error;
+  } finally {
+    clearInterval(renew);
+    await releaseAlertLease(db, name, holder);
+  }
+}
+
+export type AlertEngineHealth = {
+  job: AlertEngineJob;
+  status: "ok" | "failing" | "silent" | "never-ran";
+  lastOkAt: string | null;
+  failures: number;
+  lastFailure: string | null;
+  lastFailureAt: string | null;
+};
+
+/**
+ * How the alert engine's jobs went, for the Alerts page: failing after a failed run; silent
+ * when no run succeeded for `silentAfterMs` (no process evaluates, or every run hangs).
+ */
+export async function readAlertEngineHealth(db: PrismaClient, now: Date, silentAfterMs: number): Promise<AlertEngineHealth[]> {
+  const rows = await db.alertEngineRun.findMany();
+  return (["evaluate", "deliver"] as const).map((job) => {
+    const row = rows.find((r) => r.name === job);
+    const status = !row?.lastOkAt && !row?.failures ? "never-ran" : (row.failures ?? 0) > 0 ? "failing" : now.getTime() - (row.lastOkAt?.getTime() ?? 0) > silentAfterMs ? "silent" : "ok";
+    return {
+      job, status,
+      lastOkAt: row?.lastOkAt?.toISOString() ?? null,
+      failures: row?.failures ?? 0,
+      lastFailure: row?.lastFailure ?? null,
+      lastFailureAt: row?.lastFailureAt?.toISOString() ?? null,
+    };
+  });
+}
