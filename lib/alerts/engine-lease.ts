@@ -80,31 +80,3 @@ export async function withAlertLease<T>(name: AlertEngineJob, deps: LeaseWaitDep
     await releaseAlertLease(db, name, holder);
   }
 }
-
-export type AlertEngineHealth = {
-  job: AlertEngineJob;
-  status: "ok" | "failing" | "silent" | "never-ran";
-  lastOkAt: string | null;
-  failures: number;
-  lastFailure: string | null;
-  lastFailureAt: string | null;
-};
-
-/**
- * How the alert engine's jobs went, for the Alerts page: failing after a failed run; silent
- * when no run succeeded for `silentAfterMs` (no process evaluates, or every run hangs).
- */
-export async function readAlertEngineHealth(db: PrismaClient, now: Date, silentAfterMs: number): Promise<AlertEngineHealth[]> {
-  const rows = await db.alertEngineRun.findMany();
-  return (["evaluate", "deliver"] as const).map((job) => {
-    const row = rows.find((r) => r.name === job);
-    const status = !row?.lastOkAt && !row?.failures ? "never-ran" : (row.failures ?? 0) > 0 ? "failing" : now.getTime() - (row.lastOkAt?.getTime() ?? 0) > silentAfterMs ? "silent" : "ok";
-    return {
-      job, status,
-      lastOkAt: row?.lastOkAt?.toISOString() ?? null,
-      failures: row?.failures ?? 0,
-      lastFailure: row?.lastFailure ?? null,
-      lastFailureAt: row?.lastFailureAt?.toISOString() ?? null,
-    };
-  });
-}

@@ -5,6 +5,11 @@ import { deliverDue, type DeliverySummary } from "./deliver-due";
 import { withAlertLease } from "./engine-lease";
 import { evaluateAlerts, type EvaluationSummary } from "./evaluate";
 
+/** Without a poll, every cluster is evaluated this often (poller behind, repeats, silences expiring). */
+export const EVALUATE_EVERY_MS = 30_000;
+/** The outbox is looked at this often without a kick (retries). */
+export const OUTBOX_TICK_MS = 5_000;
+
 export type AlertEngineDeps = DeliveryDeps & {
   db: PrismaClient;
   encryptionKey: Buffer;
@@ -102,8 +107,8 @@ export function startAlertEngine(deps: AlertEngineDeps): AlertEngine {
     return sending;
   };
 
-  const outboxTimer = setInterval(() => void kick(), deps.outboxTickMs ?? 5000);
-  const evaluateTimer = setInterval(() => void evaluate(), deps.evaluateEveryMs ?? 30_000);
+  const outboxTimer = setInterval(() => void kick(), deps.outboxTickMs ?? OUTBOX_TICK_MS);
+  const evaluateTimer = setInterval(() => void evaluate(), deps.evaluateEveryMs ?? EVALUATE_EVERY_MS);
   outboxTimer.unref?.();
   evaluateTimer.unref?.();
   void evaluate();
