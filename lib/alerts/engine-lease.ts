@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@/prisma/generated/client";
+import type { Prisma, PrismaClient } from "@/prisma/generated/client";
 
 /** The engine's two jobs: evaluating the rules, and sending the outbox. */
 export type AlertEngineJob = "evaluate" | "deliver";
@@ -28,9 +28,12 @@ export async function acquireAlertLease(db: PrismaClient, name: AlertEngineJob, 
   }
 }
 
-/** Gives the lease back (the row stays: it holds the job's health). */
-export async function releaseAlertLease(db: PrismaClient, name: AlertEngineJob, holder: string): Promise<void> {
-  await db.alertEngineRun.updateMany({ where: { name, holder }, data: { holder: null, expiresAt: null } });
+/**
+ * Gives the lease back and records how the run went, in one statement (the row stays: it holds
+ * the job's health). False when the lease was no longer ours (this process stalled past the TTL).
+ */
+export async function releaseAlertLease(db: PrismaClient, name: AlertEngineJob, holder: string, outcome: Prisma.AlertEngineRunUpdateManyMutationInput = {}): Promise<boolean> {
+  return (await db.alertEngineRun.updateMany({ where: { name, holder }, data: { ...outcome, holder: null, expiresAt: null } })).count === 1;
 }
 
 export type LeaseWaitDeps = {
@@ -65,18 +68,18 @@ export async function withAlertLease<T>(name: AlertEngineJob, deps: LeaseWaitDep
     );
   }, RENEW_EVERY_MS);
   renew.unref?.();
+  // The outcome is written with the release, in one statement: the job's health for the Alerts page.
+  let outcome: { lastOkAt: Date; failures: 0 } | { failures: { increment: 1 }; lastFailure: string; lastFailureAt: Date };
   try {
     const value = await run();
-    await db.alertEngineRun.update({ where: { name }, data: { lastOkAt: deps.now(), failures: 0 } });
+    outcome = { lastOkAt: deps.now(), failures: 0 };
     return { ran: true, value };
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
-    await db.alertEngineRun
-      .update({ where: { name }, data: { failures: { increment: 1 }, lastFailure: text.slice(0, 500), lastFailureAt: deps.now() } })
-      .catch((recordError: unknown) => deps.onLeaseTrouble?.(recordError));
+    outcome = { failures: { increment: 1 }, lastFailure: text.slice(0, 500), lastFailureAt: deps.now() };
     throw error;
   } finally {
     clearInterval(renew);
-    await releaseAlertLease(db, name, holder);
+    if (!(await releaseAlertLease(db, name, holder, outcome!))) deps.onLeaseTrouble?.(new Error(`the alert ${name} lease lapsed during the run; its outcome is not recorded`));
   }
 }

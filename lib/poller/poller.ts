@@ -107,7 +107,11 @@ export function startPoller(deps: PollerDeps): Poller {
         dueAt.set(cluster.id, t + (deps.intervalSeconds ?? cluster.pollIntervalSeconds) * 1000);
         const run = pollOne(cluster)
           .catch((error) => crashed(cluster, error))
-          .finally(() => inFlight.delete(cluster.id));
+          .finally(() => {
+            inFlight.delete(cluster.id);
+            // Triggered while this cycle ran (a push, a change): poll again now, not at the next tick.
+            if (!stopped && (dueAt.get(cluster.id) ?? 0) <= now().getTime()) void runTick();
+          });
         inFlight.set(cluster.id, run);
       }
       await beat();
