@@ -22,6 +22,20 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
+/** `npm run poller` on `dataDir`: one process (tsx as a loader, not a wrapper), so SIGTERM reaches the poller itself. */
+function startPollerProcess(dataDir: string, intervalSeconds: number) {
+  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/poller.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir, POLL_INTERVAL_SECONDS: String(intervalSeconds), LOG_LEVEL: "info" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let text = "";
+  child.stdout.on("data", (d: Buffer) => (text += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (text += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output: () => text, exited };
+}
+
 it("records a crashing cycle and releases its lease on SIGTERM", async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pve-standby-poller-"));
   dirs.push(dataDir);
@@ -30,16 +44,7 @@ it("records a crashing cycle and releases its lease on SIGTERM", async () => {
   const db = createDb(file);
   try {
     await createClusterRow(db, "c1");
-    // One process (tsx as a loader, not as a wrapper), so SIGTERM reaches the poller itself.
-    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/poller.ts"], {
-      cwd: ROOT,
-      env: { ...process.env, DATA_DIR: dataDir, POLL_INTERVAL_SECONDS: "1", LOG_LEVEL: "info" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const { child, output, exited } = startPollerProcess(dataDir, 1);
 
     await expect.poll(() => db.pollerLease.count(), { timeout: 90_000 }).toBe(1);
     await expect.poll(async () => (await db.cluster.findUniqueOrThrow({ where: { id: "c1" } })).pollFailures, { timeout: 30_000 }).toBeGreaterThan(0);
@@ -47,11 +52,11 @@ it("records a crashing cycle and releases its lease on SIGTERM", async () => {
     expect(row.lastPollFailure).toMatch(/^Poll cycle crashed: /);
 
     child.kill("SIGTERM");
-    expect(await exited, output).toBe(0);
-    expect(output).toMatch(/"cluster":"c1".*"msg":"Poll cycle crashed"/);
+    expect(await exited, output()).toBe(0);
+    expect(output()).toMatch(/"cluster":"c1".*"msg":"Poll cycle crashed"/);
     expect(await db.pollerLease.count()).toBe(0);
     expect(await db.pollerHeartbeat.findFirst({ where: { stoppedAt: { not: null } } })).not.toBeNull();
-    expect(output).toContain("Poller stopped; leases released");
+    expect(output()).toContain("Poller stopped; leases released");
   } finally {
     await db.$disconnect();
   }
@@ -72,15 +77,7 @@ it("evaluates the alerts after its polls and sends the mail, as the app does, wi
     fx.sim.advance(7200);
     await registerDemoCluster(db, fx.sim, fx.servers, encryptionKey);
     await createChannel(db, encryptionKey, { name: "mail", kind: "email", enabled: true, minSeverity: "warning", config: { host: "127.0.0.1", port: smtp.port, security: "none", from: "standby@example.com", to: ["oncall@example.com"] }, secrets: {} });
-    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/poller.ts"], {
-      cwd: ROOT,
-      env: { ...process.env, DATA_DIR: dataDir, POLL_INTERVAL_SECONDS: "5", LOG_LEVEL: "info" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const { child, output, exited } = startPollerProcess(dataDir, 5);
 
     await expect.poll(() => smtp.mails.filter((m) => m.subject.includes("105-0")).length, { timeout: 90_000, interval: 200 }).toBe(1);
     const mail = smtp.mails.find((m) => m.subject.includes("105-0"))!;
@@ -94,8 +91,8 @@ it("evaluates the alerts after its polls and sends the mail, as the app does, wi
     expect(cluster.lastPollMs).not.toBeNull();
 
     child.kill("SIGTERM");
-    expect(await exited, output).toBe(0);
-    expect(output).not.toMatch(/Alert evaluation failed|Alert outbox failed/);
+    expect(await exited, output()).toBe(0);
+    expect(output()).not.toMatch(/Alert evaluation failed|Alert outbox failed/);
     expect(await db.alertEngineRun.count({ where: { holder: { not: null } } })).toBe(0);
   } finally {
     await smtp.close();
