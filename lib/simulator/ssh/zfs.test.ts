@@ -67,6 +67,9 @@ describe("zfs on a returning node: what survives pvesr's forced receive", () => 
     const pve1 = await shellOn("pve1");
     const written = await run(pve1, `zfs get -Hp -o value written ${DISK}`);
     expect(Number(written)).toBe(divergent);
+    const base = (await run(pve1, `zfs list -H -t snapshot -o name -s creation ${DISK}`)).trim().split("\n").pop() ?? "";
+    expect(base).toMatch(/@__replicate_101-0_\d+__$/);
+    expect(Number(await run(pve1, `zfs get -Hp -o value written@${base.split("@")[1]} ${DISK}`))).toBe(divergent);
     const from = sim.now();
     sim.advance(3600);
     const ok = runsOf101Since(from).find((r) => r.outcome === "ok");
