@@ -129,7 +129,14 @@ describe("SSH into simulated nodes", () => {
   });
 
   it("a node that is down refuses SSH, and accepts it again when it is back", async () => {
+    // A node that dies under a running command: the command rejects (its outcome is unknown), nothing hangs.
+    const { shell: doomed } = await open("pve3");
+    const pending = doomed.run("sleep 5", { timeoutMs: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
     sim.setNodeOnline("pve3", false);
+    await expect(pending).rejects.toBeInstanceOf(SshConnectionError);
+    await expect(doomed.run("hostname")).rejects.toBeInstanceOf(SshConnectionError);
+
     const down = await open("pve3").catch((err: unknown) => err);
     expect(down).toBeInstanceOf(SshConnectionError);
     expect(down).toMatchObject({ reason: "refused" });
