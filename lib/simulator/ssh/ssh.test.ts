@@ -4,7 +4,6 @@ import type { Server as NetServer, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { utils } from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { openRemoteShell } from "@/lib/ssh/client";
@@ -13,6 +12,7 @@ import { SshAuthError, SshConnectionError, SshHostKeyChangedError, SshKeyError }
 import type { RemoteShell } from "@/lib/ssh/remote-shell";
 
 import { startServers } from "../server";
+import { generateEd25519KeyPair } from "./host-keys";
 import type { RunningServers } from "../server";
 import { createSimulator } from "../simulator";
 import type { Simulator } from "../simulator";
@@ -21,7 +21,7 @@ import { T0 } from "../test-support";
 // Real SSH over loopback: the app's client (lib/ssh) against the simulator's sshd per node.
 
 // The operator's key, passphrase-protected as a stored recovery credential may be.
-const userKey = utils.generateKeyPairSync("ed25519", { passphrase: "key-passphrase", cipher: "aes256-ctr", rounds: 16 });
+const userKey = generateEd25519KeyPair({ passphrase: "key-passphrase", cipher: "aes256-ctr", rounds: 16 });
 
 describe("SSH into simulated nodes", () => {
   let dir: string;
@@ -84,7 +84,7 @@ describe("SSH into simulated nodes", () => {
     expect(String((bad as Error).message)).not.toContain("not-the-password");
     const locked = await open("pve1", { auth: { privateKey: userKey.private, passphrase: "wrong" } }).catch((err: unknown) => err);
     expect(locked).toBeInstanceOf(SshKeyError);
-    const otherKey = utils.generateKeyPairSync("ed25519");
+    const otherKey = generateEd25519KeyPair();
     expect(await open("pve1", { auth: { privateKey: otherKey.private } }).catch((err: unknown) => err)).toBeInstanceOf(SshAuthError);
   });
 

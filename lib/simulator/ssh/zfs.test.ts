@@ -197,5 +197,9 @@ describe("zfs send | zfs recv on one node (OpenZFS rules)", () => {
     expect((await shell.run("zfs list -Hp -o name,volsize rpool/data/vm-109-disk-0")).stdout).toBe(`rpool/data/vm-109-disk-0\t${32 * 1024 ** 3}\n`);
     expect(await shell.run("zfs list rpool/nope")).toEqual({ code: 1, stdout: "", stderr: "cannot open 'rpool/nope': dataset does not exist\n" });
     expect(await shell.run("zfs frob")).toMatchObject({ code: 2 });
+    // The disk of a running guest is open: ZFS refuses to take it away.
+    expect(sim.model.guest(109)).toMatchObject({ node: "pve3", status: "running" });
+    expect(await shell.run(`zfs destroy ${SRC}`)).toEqual({ code: 1, stdout: "", stderr: `cannot destroy '${SRC}': dataset is busy\n` });
+    expect(await shell.run(`zfs rename ${SRC} rpool/elsewhere`)).toEqual({ code: 1, stdout: "", stderr: `cannot rename '${SRC}': dataset is busy\n` });
   });
 });
