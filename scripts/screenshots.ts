@@ -1,10 +1,11 @@
 // npm run screenshots: the README's Failover screenshots, taken with Playwright (Debian's
 // chromium) against a running `npm run demo`, as its operator would click through:
 //   1. a guest's "Switch over…" dialog with its preflight checklist;
-//   2. the operation page of that switch-over, followed to its end, with its steps and task log;
+//   2. the operation page of that switch-over while it follows the migration task's log, and its
+//      report (timeline, checks, tasks) once it ended;
 //   3. the Failover page while pve1 is down and HA has recovered vm:100 (pve1 is powered off
-//      through the simulator's control API; the simulator's clock is moved on so HA's three
-//      minutes pass at once) — pve1 is powered on again at the end.
+//      through the simulator's control API; HA takes its real three minutes) — pve1 is powered
+//      on again at the end.
 // Not part of `npm test`. Writes PNGs (1280×800, palette-quantised) to docs/screenshots/.
 //
 // Environment: DEMO_URL (http://127.0.0.1:3000), SIMULATOR_URL (https://127.0.0.1:8007, a node
@@ -54,18 +55,28 @@ async function main() {
     if (await accept.count()) await accept.check();
     await dialog.getByRole("button", { name: /^Switch over to / }).click();
     await page.waitForURL(/\/failover\/operations\/[^/]+$/);
-    await page.getByText(/^(Succeeded|Failed|Abandoned)$/).first().waitFor({ timeout: 180_000 });
-    await page.getByTestId("reversed-job").first().waitFor({ timeout: 60_000 }).catch(() => undefined);
+    // While the migration runs: its step, following the task's live log.
+    const log = page.getByTestId("task-log").first();
+    await log.waitFor({ timeout: 60_000 });
+    await page.getByTestId("failover-step").filter({ has: log }).evaluate((el) => {
+      el.scrollIntoView({ block: "start" });
+      window.scrollBy(0, -80); // clear of the sticky header
+    });
     await save(page, "operation");
+    await page.getByText(/^(Succeeded|Failed|Abandoned)$/).first().waitFor({ timeout: 180_000 });
+    // The report: the timeline of who did what, each check and task.
+    await page.getByRole("link", { name: "Report" }).click();
+    await page.getByTestId("failover-report").waitFor();
+    await save(page, "operation-report");
 
-    // 3. pve1 dies; HA recovers vm:100 on pve2 (test-basic5's timing: ~3 minutes, moved on here).
+    // 3. pve1 dies; HA recovers vm:100 on pve2 in real time (test-basic5's timing: about three
+    //    minutes, since pve1 holds the CRM master), so the times on the page are the cluster's own.
     await call("PUT", "/control/nodes/pve1", { online: 0 });
     await page.goto("/failover");
-    await page.getByTestId("down-node-pve1").waitFor({ timeout: 60_000 });
-    for (const advance of [50, 90, 70, 70]) await call("POST", "/control/clock", { advance });
-    await page.getByTestId("outage-guest-100").getByText("Started on pve2").waitFor({ timeout: 60_000 });
-    await page.reload();
-    await page.getByTestId("down-node-pve1").waitFor();
+    const down = page.getByTestId("down-node-pve1").filter({ hasText: "Offline" });
+    await down.waitFor({ timeout: 60_000 });
+    await down.getByTestId("outage-guest-100").getByText("Started on pve2", { exact: true }).waitFor({ timeout: 360_000 });
+    await down.getByText(/Replication turned around ·/).waitFor({ timeout: 120_000 }).catch(() => undefined);
     await save(page, "failover-node-down");
   } finally {
     await call("PUT", "/control/nodes/pve1", { online: 1 }).catch((error: unknown) => console.error(`pve1 could not be powered on again: ${String(error)}`));
