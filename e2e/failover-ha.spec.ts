@@ -132,6 +132,11 @@ test("an operator follows an HA guest from its killed node to started elsewhere,
   const row101 = page.getByRole("row").filter({ hasText: "web-01" });
   await expect(row101.getByTestId("guest-state")).toContainText(/Unknown\s*node pve1 offline, last seen running at/);
   await expect(page.getByTestId("cluster-readiness")).toBeVisible();
+  // The overview's job rows tell the guest's state the same way; a guest on a live node reads as it runs.
+  await page.goto(`/?cluster=${clusterId}`);
+  const job101 = page.getByRole("row").filter({ hasText: "job 101-0" });
+  await expect(job101.getByTestId("guest-state")).toContainText(/Unknown\s*node pve1 offline, last seen running at/);
+  await expect(page.getByRole("row").filter({ hasText: "job 100-0" }).getByTestId("guest-state")).toHaveText("running");
   await page.goto("/failover");
   await page.getByRole("link", { name: "db-primary" }).first().click();
   await expect(page.getByTestId("recovery-note")).toContainText("Recovered from pve1 to pve2");
