@@ -1,0 +1,177 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { runPollCycle } from "@/lib/poller/run-cycle";
+import type { ProxmoxClient } from "@/lib/proxmox/client";
+import { pvePath } from "@/lib/proxmox/params";
+import { startSimulatedCluster } from "@/lib/testing/simulated-cluster";
+import type { SimulatorFixture } from "@/lib/testing/simulator-fixture";
+import type { PrismaClient } from "@/prisma/generated/client";
+import type { FailoverDeps } from "./deps";
+import { advanceOperation } from "./engine";
+import { startFailoverExecutor } from "./executor";
+import { recordFailbackChoice } from "./failback-choice";
+import { startFailbackHold } from "./failback-plan";
+
+// Failback against the simulated cluster over HTTPS: pve1 dies, HA recovers vm:100 to pve2 and
+// turns its job around, we hold replication (and HA's failback) while pve1 is down, pve1
+// returns, and only the operator's choice lets the sync back run.
+
+let db: PrismaClient;
+let fx: SimulatorFixture;
+let cleanup: () => Promise<void>;
+const olivia = { id: "user-1", label: "olivia@example.com" };
+
+beforeEach(async () => {
+  ({ db, fx, cleanup } = await startSimulatedCluster());
+  // vm:100's first full sync (232 GiB at 80 MB/s) takes most of an hour.
+  fx.sim.advance(3 * 3600);
+});
+afterEach(() => cleanup());
+
+const now = () => fx.sim.now() * 1000;
+const simNow = () => new Date(now());
+const depsWith = (client: ProxmoxClient): FailoverDeps => ({ db, clientFor: () => client, now });
+
+async function poll(client: ProxmoxClient, seconds: number, cycles: number) {
+  for (let i = 0; i < cycles; i++) {
+    fx.sim.advance(seconds);
+    expect((await runPollCycle("demo", { db, client, now: simNow })).ok).toBe(true);
+  }
+}
+
+/** pve1 dies; the survivors poll until HA has recovered vm:100 to pve2 and the job turned around. */
+async function losePve1(): Promise<ProxmoxClient> {
+  await poll(fx.client(), 60, 3);
+  fx.sim.setNodeOnline("pve1", false);
+  const survivors = fx.client({ endpoints: ["pve2", "pve3"].map((n) => fx.endpoint(n)) });
+  await poll(survivors, 15, 24);
+  expect(fx.sim.model.guest(100)?.node).toBe("pve2");
+  expect(fx.sim.model.jobs.get("100-0")).toMatchObject({ source: "pve2", target: "pve1" });
+  return survivors;
+}
+
+async function passes(client: ProxmoxClient, operationId: string, count: number, stepSeconds = 5) {
+  let state = "running";
+  for (let i = 0; i < count && state === "running"; i++) {
+    state = (await advanceOperation(depsWith(client), operationId, client)).state;
+    fx.sim.advance(stepSeconds);
+  }
+  return state;
+}
+
+const stepOf = (operationId: string, kind: string, vmid = 100) => db.failoverStep.findFirstOrThrow({ where: { operationId, kind, vmid } });
+const runsOf = (jobId: string, since: number) => fx.sim.model.performedRuns.filter((r) => r.jobId === jobId && r.start >= since);
+
+/** HA prefers pve1 for vm:100 (failback would pull it back the moment pve1 returns). */
+async function preferPve1(client: ProxmoxClient) {
+  await client.call({ method: "PUT", path: pvePath`/cluster/ha/rules/db-on-replicas`, params: { type: "node-affinity", nodes: "pve1:2,pve2:1" }, schema: z.unknown() });
+}
+
+describe("failback after a dead node returns", () => {
+  it("holds the turned-around job and HA's failback while pve1 is down, so nothing rolls pve1 back when it returns; discard then syncs and restores", async () => {
+    await preferPve1(fx.client());
+    const survivors = await losePve1();
+    const op = await startFailbackHold({ db, client: survivors, now }, { clusterId: "demo", node: "pve1" }, olivia);
+    // 101, 102, 103, 110 were not recovered: they stay pve1's own and are listed, not held.
+    expect(op.leftAlone.map((l) => l.vmid)).toEqual([101, 102, 103, 110]);
+    expect(await passes(survivors, op.id, 10)).toBe("running");
+    expect(fx.sim.model.jobs.get("100-0")?.disable).toBeTruthy();
+    expect(fx.sim.model.haResources.get("vm:100")?.failback).toBe(0);
+    const decide = await stepOf(op.id, "failback-decide");
+    expect(decide.state).toBe("checking");
+    expect(JSON.parse(decide.result).commands).toEqual([
+      "zfs rename -p rpool/data/vm-100-disk-0 rpool/pve-standby-kept/vm-100-disk-0-" + JSON.parse(decide.params).failedAt,
+      "zfs rename -p rpool/data/vm-100-disk-1 rpool/pve-standby-kept/vm-100-disk-1-" + JSON.parse(decide.params).failedAt,
+    ]);
+
+    // pve1 returns. Its parked job would be due at the next minute (its back-off ran out long
+    // ago) and HA would migrate vm:100 back within a round: both are held.
+    const divergent = fx.sim.model.volume("pve1", "local-zfs:vm-100-disk-1")?.divergent?.bytes ?? 0;
+    expect(divergent).toBeGreaterThan(0);
+    const returnedAt = fx.sim.now();
+    fx.sim.setNodeOnline("pve1", true);
+    const all = fx.client();
+    await poll(all, 60, 30);
+    expect(await passes(all, op.id, 5)).toBe("running");
+    expect(runsOf("100-0", returnedAt)).toEqual([]);
+    expect(fx.sim.model.guest(100)?.node).toBe("pve2");
+    expect(fx.sim.model.volume("pve1", "local-zfs:vm-100-disk-1")?.divergent?.bytes).toBe(divergent);
+
+    await recordFailbackChoice(db, { operationId: op.id, vmid: 100, choice: "discard", user: olivia, now: now() });
+    const chosenAt = fx.sim.now();
+    expect(await passes(all, op.id, 400)).toBe("succeeded");
+    const resync = runsOf("100-0", chosenAt).find((r) => r.outcome === "ok");
+    expect(resync).toMatchObject({ node: "pve2", kind: "incremental" });
+    expect(resync?.discarded).toBeGreaterThan(0);
+    expect(fx.sim.model.jobs.get("100-0")?.disable).toBeFalsy();
+    expect(fx.sim.model.haResources.get("vm:100")?.failback).toBe(1);
+    const steps = await db.failoverStep.findMany({ where: { operationId: op.id, vmid: 100 }, orderBy: { seq: "asc" } });
+    expect(steps.map((s) => [s.kind, s.state])).toEqual([
+      ["failback-hold-ha", "done"], ["failback-hold-job", "done"], ["failback-decide", "done"], ["failback-preserve", "done"],
+      ["failback-release", "done"], ["failback-sync", "done"], ["failback-restore-ha", "done"],
+    ]);
+    expect(await db.failoverLock.count()).toBe(0);
+    const audit = await db.auditEvent.findMany({ where: { targetType: "failover", targetId: op.id } });
+    expect(audit.filter((a) => a.action === "failover.task").map((a) => JSON.parse(a.details).note)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/Disabled job 100-0/), expect.stringMatching(/Re-enabled job 100-0/), expect.stringMatching(/failback=0/), expect.stringMatching(/failback=1/)]),
+    );
+
+    // With failback restored and the replica in sync, HA moves vm:100 back to pve1 by itself.
+    fx.sim.advance(600);
+    expect(fx.sim.model.guest(100)?.node).toBe("pve1");
+    expect([...fx.sim.model.guests.values()].filter((g) => g.vmid === 100)).toHaveLength(1);
+  });
+
+  it("without a hold, pvesr's parked job runs within a minute of pve1's return and discards its writes (the race the hold wins)", async () => {
+    await losePve1();
+    // Down for half an hour: the back-off (5 min after the failed try at recovery) ran out meanwhile.
+    fx.sim.advance(1800);
+    const returnedAt = fx.sim.now();
+    fx.sim.setNodeOnline("pve1", true);
+    fx.sim.advance(900);
+    const run = runsOf("100-0", returnedAt).find((r) => r.outcome === "ok");
+    expect(run?.start).toBeLessThanOrEqual(returnedAt + 60);
+    expect(run?.discarded).toBeGreaterThan(0);
+  });
+
+  it("a restarted executor resumes a hold: the job stays held, and the choice made after the restart is honoured", async () => {
+    const survivors = await losePve1();
+    const op = await startFailbackHold({ db, client: survivors, now }, { clusterId: "demo", node: "pve1", vmids: [100] }, olivia);
+    expect(await passes(survivors, op.id, 6)).toBe("running");
+    expect(fx.sim.model.jobs.get("100-0")?.disable).toBeTruthy();
+    // The demo rule has equal priorities: HA would not move vm:100 back, so there is no HA hold.
+    expect(await db.failoverStep.count({ where: { operationId: op.id, kind: "failback-hold-ha" } })).toBe(0);
+    survivors.close();
+
+    fx.sim.setNodeOnline("pve1", true);
+    const returnedAt = fx.sim.now();
+    const fresh = fx.client();
+    const executor = startFailoverExecutor({ ...depsWith(fresh), holder: "after-restart", leaseMs: 1000 }, { autostart: false });
+    for (let i = 0; i < 30; i++) {
+      await executor.tick();
+      fx.sim.advance(60);
+    }
+    expect(runsOf("100-0", returnedAt)).toEqual([]);
+    expect((await stepOf(op.id, "failback-decide")).state).toBe("checking");
+
+    await recordFailbackChoice(db, { operationId: op.id, vmid: 100, choice: "discard", user: olivia, now: now() });
+    for (let i = 0; i < 200; i++) {
+      await executor.tick();
+      if ((await db.failoverOperation.findUniqueOrThrow({ where: { id: op.id } })).state !== "running") break;
+      fx.sim.advance(5);
+    }
+    await executor.stop();
+    expect((await db.failoverOperation.findUniqueOrThrow({ where: { id: op.id } })).state).toBe("succeeded");
+    expect(fx.sim.model.jobs.get("100-0")?.disable).toBeFalsy();
+    expect(runsOf("100-0", returnedAt).some((r) => r.outcome === "ok")).toBe(true);
+  });
+
+  it("only the operator holding the hold decides, once", async () => {
+    const survivors = await losePve1();
+    const op = await startFailbackHold({ db, client: survivors, now }, { clusterId: "demo", node: "pve1", vmids: [100] }, olivia);
+    await expect(recordFailbackChoice(db, { operationId: op.id, vmid: 100, choice: "keep", user: { id: "user-2", label: "sam@example.com" }, now: now() })).rejects.toThrow(/olivia@example.com holds this operation/);
+    await recordFailbackChoice(db, { operationId: op.id, vmid: 100, choice: "keep", user: olivia, now: now() });
+    await expect(recordFailbackChoice(db, { operationId: op.id, vmid: 100, choice: "discard", user: olivia, now: now() })).rejects.toThrow(/already made/);
+    await expect(startFailbackHold({ db, client: survivors, now }, { clusterId: "demo", node: "pve1", vmids: [100] }, olivia)).rejects.toThrow(/held by olivia/);
+  });
+});
