@@ -7,6 +7,7 @@ import type { FailoverCluster, OutageGuestView, OutageView } from "@/lib/failove
 import { noCopyYetText } from "@/lib/failover/outage";
 import { formatDuration } from "@/lib/replication/format-duration";
 import { formatAgo, formatDateTime } from "@/lib/replication/format-time";
+import { FailbackPanel } from "./failback-panel";
 import { HaTimeline } from "./ha-timeline";
 
 const FAILED_AT_FROM: Record<string, string> = {
@@ -74,6 +75,7 @@ function OutageGuestRow({ clusterId, outage, guest, clusterNow, canAct }: { clus
         </p>
       ))}
       {guest.haManaged && <HaTimeline outage={outage} guest={guest} />}
+      {guest.failback && <FailbackPanel clusterId={clusterId} vmid={guest.vmid} view={guest.failback} nodeOnline={outage.nodeOnline === true} clusterNow={clusterNow} canAct={canAct} />}
       {!guest.guard.allowed && (
         <p className="text-muted-foreground text-sm" data-testid="move-refused">
           {canAct ? "No manual move offered: " : ""}
