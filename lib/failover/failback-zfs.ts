@@ -71,6 +71,19 @@ export function parseExisting(result: CommandResult): Set<string> {
   return new Set(result.stdout.split("\n").map((l) => l.trim()).filter(Boolean));
 }
 
+/**
+ * Which of the volumes and kept datasets exist, one `zfs list` per name so that a missing one
+ * (exit 1) never hides the others.
+ */
+export async function readBackExisting(run: (command: string) => Promise<CommandResult>, volumes: VolumeDatasets[]): Promise<Set<string>> {
+  const existing = new Set<string>();
+  for (const name of volumes.flatMap((v) => [v.dataset, v.kept])) {
+    const answer = await run(`zfs list -H -o name ${name}`);
+    if (answer.code === 0 && parseExisting(answer).has(name)) existing.add(name);
+  }
+  return existing;
+}
+
 /** `zfs get -Hp -o name,value written@snap ds…`: bytes per dataset; `-` (no such snapshot) reads as null. */
 export function parseWritten(result: CommandResult, volumes: VolumeDatasets[]): { dataset: string; bytes: number | null; error: string | null }[] {
   const values = new Map<string, string>();

@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { runPollCycle } from "@/lib/poller/run-cycle";
 import type { ProxmoxClient } from "@/lib/proxmox/client";
+import { openRemoteShell } from "@/lib/ssh/client";
+import type { RemoteShellFor } from "@/lib/ssh/remote-shell";
 import { pvePath } from "@/lib/proxmox/params";
 import { startSimulatedCluster } from "@/lib/testing/simulated-cluster";
 import type { SimulatorFixture } from "@/lib/testing/simulator-fixture";
@@ -30,7 +32,24 @@ afterEach(() => cleanup());
 
 const now = () => fx.sim.now() * 1000;
 const simNow = () => new Date(now());
-const depsWith = (client: ProxmoxClient): FailoverDeps => ({ db, clientFor: () => client, now });
+const depsWith = (client: ProxmoxClient, shellFor?: RemoteShellFor): FailoverDeps => ({ db, clientFor: () => client, now, shellFor });
+
+/** A root shell on a simulated node over real SSH, its host key pinned (what the recovery credential gives the app). */
+const shellFor: RemoteShellFor = async (_clusterId, node) => {
+  const e = fx.servers.endpoints.find((x) => x.node === node)!;
+  const opened = await openRemoteShell({ node, host: "127.0.0.1", port: e.sshPort, auth: { password: fx.sim.credentials.rootPassword }, pinnedHostKey: e.sshFingerprint, timeoutMs: 5000 });
+  return opened.shell;
+};
+
+/** What an operator types into a terminal on the node. */
+async function runOnNode(node: string, command: string) {
+  const shell = (await shellFor("demo", node))!;
+  try {
+    return await shell.run(command);
+  } finally {
+    shell.close();
+  }
+}
 
 async function poll(client: ProxmoxClient, seconds: number, cycles: number) {
   for (let i = 0; i < cycles; i++) {
@@ -50,10 +69,10 @@ async function losePve1(): Promise<ProxmoxClient> {
   return survivors;
 }
 
-async function passes(client: ProxmoxClient, operationId: string, count: number, stepSeconds = 5) {
+async function passes(client: ProxmoxClient, operationId: string, count: number, stepSeconds = 5, shell?: RemoteShellFor) {
   let state = "running";
   for (let i = 0; i < count && state === "running"; i++) {
-    state = (await advanceOperation(depsWith(client), operationId, client)).state;
+    state = (await advanceOperation(depsWith(client, shell), operationId, client)).state;
     fx.sim.advance(stepSeconds);
   }
   return state;
@@ -120,7 +139,7 @@ describe("failback after a dead node returns", () => {
     fx.sim.advance(600);
     expect(fx.sim.model.guest(100)?.node).toBe("pve1");
     expect([...fx.sim.model.guests.values()].filter((g) => g.vmid === 100)).toHaveLength(1);
-  });
+  }, 120_000);
 
   it("without a hold, pvesr's parked job runs within a minute of pve1's return and discards its writes (the race the hold wins)", async () => {
     await losePve1();
@@ -164,7 +183,59 @@ describe("failback after a dead node returns", () => {
     expect((await db.failoverOperation.findUniqueOrThrow({ where: { id: op.id } })).state).toBe("succeeded");
     expect(fx.sim.model.jobs.get("100-0")?.disable).toBeFalsy();
     expect(runsOf("100-0", returnedAt).some((r) => r.outcome === "ok")).toBe(true);
-  });
+  }, 120_000);
+
+  it("keep over SSH: measures the divergent data, renames pve1's volumes out of the storage, and they survive the next (full) sync", async () => {
+    const survivors = await losePve1();
+    const op = await startFailbackHold({ db, client: survivors, now }, { clusterId: "demo", node: "pve1", vmids: [100] }, olivia);
+    expect(await passes(survivors, op.id, 5, 5, shellFor)).toBe("running");
+    const divergent = fx.sim.model.volume("pve1", "local-zfs:vm-100-disk-1")!.divergent!.bytes;
+    fx.sim.setNodeOnline("pve1", true);
+    const all = fx.client();
+    await poll(all, 60, 3);
+    expect(await passes(all, op.id, 3, 5, shellFor)).toBe("running");
+    const decide = JSON.parse((await stepOf(op.id, "failback-decide")).result);
+    const measured = decide.divergence.volumes as { dataset: string; bytes: number }[];
+    expect(measured.find((v) => v.dataset === "rpool/data/vm-100-disk-1")?.bytes).toBeGreaterThan(0);
+    expect(measured.reduce((sum, v) => sum + v.bytes, 0)).toBeGreaterThanOrEqual(divergent * 0.5);
+
+    await recordFailbackChoice(db, { operationId: op.id, vmid: 100, choice: "keep", user: olivia, now: now() });
+    const chosenAt = fx.sim.now();
+    // A full sync of 232 GiB at the job's 80 MB/s takes most of an hour: 30 s per pass.
+    expect(await passes(all, op.id, 300, 30, shellFor)).toBe("succeeded");
+    const kept = decide.datasets.map((d: { kept: string }) => d.kept) as string[];
+    expect(kept[1]).toMatch(/^rpool\/pve-standby-kept\/vm-100-disk-1-\d+$/);
+    // The replica is in sync (a full sync, the volumes having left the storage), and nothing was discarded.
+    const resync = runsOf("100-0", chosenAt).find((r) => r.outcome === "ok");
+    expect(resync).toMatchObject({ node: "pve2", kind: "full" });
+    expect(resync?.discarded ?? 0).toBe(0);
+    // After another scheduled sync the kept datasets are still there, holding the divergent writes.
+    fx.sim.advance(900);
+    expect(runsOf("100-0", chosenAt).filter((r) => r.outcome === "ok").length).toBeGreaterThanOrEqual(2);
+    const listed = await runOnNode("pve1", `zfs list -H -o name ${kept.join(" ")} rpool/data/vm-100-disk-1`);
+    expect(listed.stdout.trim().split("\n").sort()).toEqual([...kept, "rpool/data/vm-100-disk-1"].sort());
+    const written = await runOnNode("pve1", `zfs get -Hp -o value written@${decide.divergenceCommand.match(/written@(\S+)/)[1]} ${kept[1]}`);
+    expect(Number(written.stdout.trim())).toBe(measured.find((v) => v.dataset === "rpool/data/vm-100-disk-1")?.bytes);
+    const audit = await db.auditEvent.findMany({ where: { targetType: "failover", targetId: op.id, action: "failover.task" } });
+    expect(audit.some((a) => a.details.includes("zfs rename -p rpool/data/vm-100-disk-1"))).toBe(true);
+  }, 120_000);
+
+  it("keep without a credential: shows the commands, sees them take effect through the API once the operator ran them, then syncs", async () => {
+    const survivors = await losePve1();
+    const op = await startFailbackHold({ db, client: survivors, now }, { clusterId: "demo", node: "pve1", vmids: [100] }, olivia);
+    await recordFailbackChoice(db, { operationId: op.id, vmid: 100, choice: "keep", user: olivia, now: now() });
+    fx.sim.setNodeOnline("pve1", true);
+    const all = fx.client();
+    expect(await passes(all, op.id, 20)).toBe("running");
+    const preserve = await stepOf(op.id, "failback-preserve");
+    expect(preserve.message).toMatch(/No recovery credential: run the commands shown on pve1/);
+    expect(fx.sim.model.jobs.get("100-0")?.disable).toBeTruthy();
+    const commands = JSON.parse((await stepOf(op.id, "failback-decide")).result).commands as string[];
+    for (const command of commands) expect((await runOnNode("pve1", command)).code).toBe(0);
+    expect(await passes(all, op.id, 300, 30)).toBe("succeeded");
+    expect((await stepOf(op.id, "failback-preserve")).message).toMatch(/Proxmox no longer lists the volumes on pve1/);
+    expect(fx.sim.model.jobs.get("100-0")?.disable).toBeFalsy();
+  }, 120_000);
 
   it("only the operator holding the hold decides, once", async () => {
     const survivors = await losePve1();

@@ -4,10 +4,10 @@ import { listStorageConfigs } from "@/lib/proxmox/storage";
 import type { RemoteShell } from "@/lib/ssh/remote-shell";
 import {
   divergenceCommand,
-  parseExisting,
   parseWritten,
   preservationCommands,
   readBackCommand,
+  readBackExisting,
   replicationSnapshotName,
   volumeDatasets,
   volumeStates,
@@ -98,7 +98,7 @@ export const failbackPreserveStep: StepHandler = {
       return { outcome: "wait", message: `No recovery credential: run the commands shown on ${g.oldNode} as root; pve-standby sees them take effect.` };
     }
     try {
-      const states = volumeStates(parseExisting(await shell.run(readBackCommand(datasets))), datasets);
+      const states = volumeStates(await readBackExisting((c) => shell.run(c), datasets), datasets);
       const missing = states.filter((s) => s.state === "gone");
       if (missing.length) return { outcome: "fail", message: `${g.oldNode} has neither ${missing.map((m) => m.volid).join(", ")} nor a kept copy; nothing was renamed.` };
       if (states.every((s) => s.state === "kept" || s.state === "both")) return { outcome: "already-done", message: `The kept datasets already exist on ${g.oldNode}.`, result: { via: "ssh" } };
@@ -114,7 +114,7 @@ export const failbackPreserveStep: StepHandler = {
     if (!shell) throw new Error(`the recovery credential of this cluster is gone; no command was sent to ${g.oldNode}`);
     const ran: { command: string; code: number; stderr: string }[] = [];
     try {
-      const states = volumeStates(parseExisting(await shell.run(readBackCommand(datasets))), datasets);
+      const states = volumeStates(await readBackExisting((c) => shell.run(c), datasets), datasets);
       for (const [i, v] of datasets.entries()) {
         if (states[i]?.state !== "untouched") continue;
         const command = preservationCommands([v])[0] as string;
@@ -139,7 +139,7 @@ export const failbackPreserveStep: StepHandler = {
     const shell = await openShell(ctx, g.oldNode);
     if (!shell) return { outcome: "wait", message: "Waiting for the recovery credential to read the kept datasets back." };
     try {
-      const states = volumeStates(parseExisting(await shell.run(readBackCommand(datasets))), datasets);
+      const states = volumeStates(await readBackExisting((c) => shell.run(c), datasets), datasets);
       const notKept = states.filter((s) => s.state !== "kept" && s.state !== "both");
       if (notKept.length === 0) return { outcome: "done", message: `Kept on ${g.oldNode}: ${datasets.map((d) => d.kept).join(", ")} (outside Proxmox's storage; pvesr will not touch them).` };
       const failed = (ctx.result.ran as { command: string; code: number; stderr: string }[] | undefined)?.find((r) => r.code !== 0);
