@@ -13,6 +13,7 @@ import { advanceOperation } from "./engine";
 import { startFailoverExecutor } from "./executor";
 import { recordFailbackChoice } from "./failback-choice";
 import { startFailbackHold } from "./failback-plan";
+import { getFailoverOverview } from "./failover-queries";
 
 // Failback against the simulated cluster over HTTPS: pve1 dies, HA recovers vm:100 to pve2 and
 // turns its job around, we hold replication (and HA's failback) while pve1 is down, pve1
@@ -113,6 +114,12 @@ describe("failback after a dead node returns", () => {
     await poll(all, 60, 30);
     expect(await passes(all, op.id, 5)).toBe("running");
     expect(runsOf("100-0", returnedAt)).toEqual([]);
+    // The Failover page says what the next run would do, that it is held, and offers the choice.
+    const page = async () => (await getFailoverOverview(db, { now: simNow() })).clusters[0]!.outages.find((o) => o.node === "pve1")!.guests.find((g) => g.vmid === 100)!.failback!;
+    const held = await page();
+    expect(held).toMatchObject({ jobId: "100-0", oldNode: "pve1", newNode: "pve2", jobDisabled: true, syncedBackAt: null, ha: { kind: "disabled" } });
+    expect(held.hold).toMatchObject({ operationId: op.id, state: "running", decision: null, holderLabel: olivia.label });
+    expect(held.baseSync).toBeGreaterThan(0);
     expect(fx.sim.model.guest(100)?.node).toBe("pve2");
     expect(fx.sim.model.volume("pve1", "local-zfs:vm-100-disk-1")?.divergent?.bytes).toBe(divergent);
 
@@ -134,6 +141,11 @@ describe("failback after a dead node returns", () => {
     expect(audit.filter((a) => a.action === "failover.task").map((a) => JSON.parse(a.details).note)).toEqual(
       expect.arrayContaining([expect.stringMatching(/Disabled job 100-0/), expect.stringMatching(/Re-enabled job 100-0/), expect.stringMatching(/failback=0/), expect.stringMatching(/failback=1/)]),
     );
+
+    await poll(all, 15, 1);
+    const after = await page();
+    expect(after.hold).toMatchObject({ state: "succeeded", decision: { choice: "discard", by: olivia.label } });
+    expect(after.syncedBackAt).toBeGreaterThanOrEqual(chosenAt);
 
     // With failback restored and the replica in sync, HA moves vm:100 back to pve1 by itself.
     fx.sim.advance(600);

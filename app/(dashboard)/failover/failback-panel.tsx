@@ -43,9 +43,29 @@ export function FailbackPanel({ clusterId, vmid, view, nodeOnline, clusterNow, c
           <NextRun view={view} nodeOnline={nodeOnline} clusterNow={clusterNow} held={Boolean(active)} />
         </>
       )}
-      {view.ha && view.ha.kind !== "none" && <p data-testid="failback-ha">HA: {view.ha.text}{view.ha.kind === "moves-back" ? ` ${view.ha.cost}` : ""}</p>}
+      <HaNote view={view} />
       {hold ? <Hold clusterId={clusterId} vmid={vmid} view={view} hold={hold} canAct={canAct} /> : !view.syncedBackAt && <StartHold clusterId={clusterId} vmid={vmid} view={view} canAct={canAct} />}
     </section>
+  );
+}
+
+/** What HA's failback does when the old node returns, and whether this hold holds it. */
+function HaNote({ view }: { view: FailbackView }) {
+  const steps = view.hold?.steps ?? [];
+  const heldHa = steps.find((s) => s.kind === "failback-hold-ha")?.state === "done" && steps.find((s) => s.kind === "failback-restore-ha")?.state !== "done";
+  if (heldHa) {
+    return (
+      <p data-testid="failback-ha">
+        HA: failback is held (failback=0) so HA does not migrate the guest to {view.oldNode}, a migration that would replicate over its disks first, whether the job is disabled or not. It is turned on again once the replica is in sync; HA then moves the guest back by itself.
+      </p>
+    );
+  }
+  if (!view.ha || view.ha.kind === "none") return null;
+  return (
+    <p data-testid="failback-ha">
+      HA: {view.ha.text}
+      {view.ha.kind === "moves-back" ? ` ${view.ha.cost}` : ""}
+    </p>
   );
 }
 
@@ -175,7 +195,7 @@ function Hold({ clusterId, vmid, view, hold, canAct }: { clusterId: string; vmid
       {synced && (
         <p data-testid="failback-switch-back">
           The replica on {view.oldNode} is in sync.{" "}
-          {view.ha?.kind === "moves-back" ? (
+          {hold.steps.some((s) => s.kind === "failback-restore-ha" && s.state === "done") ? (
             <>HA moves the guest back to {view.oldNode} by itself now that failback is on again.</>
           ) : (
             <>
