@@ -82,8 +82,16 @@ export function zfsNamespace(model: ClusterModel, node: string) {
       for (const fs of out) if (fs.used === 0 && fs.type === "filesystem") fs.used = out.filter((d) => d.name.startsWith(`${fs.name}/`)).reduce((s, d) => s + d.used, 0) + 98_304;
       return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     },
+    /** Direct lookups (pvesr asks on every run; listing a large node each time would be slow). */
     get(name: string): Dataset | undefined {
-      return ns.list().find((d) => d.name === name);
+      const extra = z.extras.get(name);
+      if (extra) return extra;
+      const slash = name.lastIndexOf("/");
+      const pool = name.slice(0, slash);
+      const storage = model.storages.find((st) => st.type === "zfspool" && st.pool === pool);
+      const vol = storage ? model.volume(node, `${storage.storage}:${name.slice(slash + 1)}`) : undefined;
+      if (vol) return volumeDataset(vol);
+      return baseFilesystems(model).includes(name) ? ns.list().find((d) => d.name === name) : undefined;
     },
     require(name: string, what = "open"): Dataset {
       const ds = ns.get(name);
@@ -92,7 +100,9 @@ export function zfsNamespace(model: ClusterModel, node: string) {
     },
     /** Datasets (on this node) that are clones of `<dataset>@<snap>`. */
     clonesOf(snapshot: string): Dataset[] {
-      return ns.list().filter((d) => d.origin === snapshot);
+      const out = [...z.extras.values()].filter((d) => d.origin === snapshot);
+      for (const [name, origin] of z.volumeOrigins) if (origin === snapshot) out.push(ns.get(name) as Dataset);
+      return out.filter(Boolean);
     },
     snapshotHeld(snapshot: string): Divergent | undefined {
       return z.snapHeld.get(snapshot);

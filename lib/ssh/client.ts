@@ -1,6 +1,7 @@
 import "server-only";
 
 import { createHash } from "node:crypto";
+import type { Socket } from "node:net";
 import { constants } from "node:os";
 
 import { Client, utils } from "ssh2";
@@ -78,7 +79,10 @@ export function openRemoteShell(options: OpenRemoteShellOptions): Promise<Opened
     const fail = (err: SshError) => {
       if (settled) return;
       settled = true;
-      client.end();
+      // Before the handshake ends there is no session to close politely, and ssh2's destroy() skips a socket
+      // it already half-closed (readyTimeout ends it): a silent peer would keep it open, so drop it here.
+      client.destroy();
+      (client as unknown as { _sock?: Socket })._sock?.destroy();
       reject(err);
     };
     // readyTimeout covers the handshake only; the TCP connect to a black hole needs its own limit.

@@ -1,4 +1,6 @@
 import { mkdtemp, rm, stat } from "node:fs/promises";
+import { createServer } from "node:net";
+import type { Server as NetServer, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -93,6 +95,31 @@ describe("SSH into simulated nodes", () => {
     expect(out.stdout).toMatch(/\n0x00000002 +1 \S+ \(local\)\n/);
   });
 
+  it("a silent peer times out with a tagged connection error; a command past its timeout is abandoned; output is capped", async () => {
+    // A peer that accepts TCP and never speaks SSH (a hung sshd, a wrong port).
+    const accepted: Socket[] = [];
+    const silent: NetServer = createServer((socket) => void accepted.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const address = silent.address();
+    const port = typeof address === "object" && address ? address.port : 0;
+    const timedOut = await openRemoteShell({ node: "ghost", host: "127.0.0.1", port, auth: { password: "x" }, timeoutMs: 300 }).catch((err: unknown) => err);
+    for (const socket of accepted) socket.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+    expect(timedOut).toBeInstanceOf(SshConnectionError);
+    expect(timedOut).toMatchObject({ reason: "timeout", node: "ghost" });
+
+    const { shell } = await open("pve1", { maxOutputBytes: 64 });
+    const slow = await shell.run("sleep 5", { timeoutMs: 200 });
+    expect(slow.code).toBe(124);
+    expect(slow.stderr).toMatch(/no answer within 0 s, the command was abandoned \(its outcome on pve1 is unknown\)/);
+    const big = await shell.run("zfs list");
+    expect(big.code).toBe(0);
+    expect(big.stdout.startsWith("NAME")).toBe(true);
+    expect(big.stdout).toMatch(/\n\[pve-standby: \d+ more bytes of output dropped\]\n$/);
+    // The connection still serves commands after an abandoned one.
+    expect((await shell.run("hostname")).stdout).toBe("pve1\n");
+  });
+
   it("a node that is down refuses SSH, and accepts it again when it is back", async () => {
     sim.setNodeOnline("pve3", false);
     const down = await open("pve3").catch((err: unknown) => err);
@@ -184,6 +211,16 @@ describe("recovering a guest from a dead node over SSH (pvesr.adoc's manual proc
     expect(await shell.run("qm start 103")).toEqual({ code: 255, stdout: "", stderr: "Configuration file 'nodes/pve2/qemu-server/103.conf' does not exist\n" });
     // ...and the dead node itself takes no SSH connection at all.
     await expect(shellOn("pve1")).rejects.toBeInstanceOf(SshConnectionError);
+  });
+
+  it("recovers a container the same way with pct", async () => {
+    const shell = await shellOn("pve3");
+    expect(await shell.run("mv /etc/pve/nodes/pve1/lxc/102.conf /etc/pve/nodes/pve3/lxc/ && pct start 102")).toEqual({ code: 0, stdout: "", stderr: "" });
+    sim.advance(60);
+    expect(sim.model.guest(102)).toMatchObject({ node: "pve3", status: "running" });
+    expect((await shell.run("pct list")).stdout).toMatch(/\n102 +running +proxy/);
+    expect(sim.model.jobs.get("102-0")).toMatchObject({ source: "pve3", target: "pve1" });
+    expect(await shell.run("pct start 102")).toEqual({ code: 255, stdout: "", stderr: "CT 102 already running\n" });
   });
 
   it("mv of a missing file gives coreutils' text", async () => {
