@@ -77,7 +77,11 @@ export async function planFailback(deps: GatherDeps, clusterId: string, node: st
     }
     const sid = haSidOf(og.type, og.vmid);
     const resource = resources.find((r) => r.sid === sid);
-    const movesBack = resource ? haFailbackEffect(resource, placementOf(resource, placements), [...live.nodes.keys()], sid).kind === "moves-back" : false;
+    const placement = resource ? placementOf(resource, placements) : null;
+    const movesBack = resource ? haFailbackEffect(resource, placement, [...live.nodes.keys()], sid).kind === "moves-back" : false;
+    // PVE 9 holds failback per resource; PVE 8's `nofailback` is a group setting shared by every
+    // member, which a per-guest hold must not change: the page says what HA will do instead.
+    const holdHa = movesBack && placement?.kind === "node-affinity";
     const replicas = parseOutageReplicas(og.replicas);
     candidates.push({
       ...base,
@@ -92,7 +96,7 @@ export async function planFailback(deps: GatherDeps, clusterId: string, node: st
         lastSync: replicas.find((r) => r.jobId === job.id)?.lastSync ?? null,
         failedAt: outage.failedAt,
         volumes: disks.map((d) => ({ volid: d.volid, storage: d.storage as string, name: d.volid.slice(d.volid.indexOf(":") + 1) })),
-        haSid: movesBack ? sid : null,
+        haSid: holdHa ? sid : null,
       },
     });
   }

@@ -7,6 +7,9 @@ import { Copy, Hand } from "lucide-react";
 import { LocalTime } from "@/components/local-time";
 import { StatusBadge } from "@/components/status-badge";
 import { Alert, AlertDescription } from "@/components/ui/alert";
+import {
+  AlertDialog, AlertDialogAction, AlertDialogCancel, AlertDialogContent, AlertDialogDescription, AlertDialogFooter, AlertDialogHeader, AlertDialogTitle, AlertDialogTrigger,
+} from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
 import type { FailbackHoldView, FailbackView } from "@/lib/failover/failback-queries";
 import { failoverKeys } from "@/lib/query/failover-readiness";
@@ -170,9 +173,25 @@ function Hold({ clusterId, vmid, view, hold, canAct }: { clusterId: string; vmid
           <Button size="sm" onClick={() => choose.mutate("keep")} disabled={choose.isPending} data-testid="failback-keep">
             Keep {view.oldNode}&apos;s writes
           </Button>
-          <Button size="sm" variant="destructive" onClick={() => choose.mutate("discard")} disabled={choose.isPending} data-testid="failback-discard">
-            Discard them
-          </Button>
+          <AlertDialog>
+            <AlertDialogTrigger asChild>
+              <Button size="sm" variant="destructive" disabled={choose.isPending} data-testid="failback-discard">
+                Discard them…
+              </Button>
+            </AlertDialogTrigger>
+            <AlertDialogContent>
+              <AlertDialogHeader>
+                <AlertDialogTitle>Discard what {view.oldNode} wrote?</AlertDialogTitle>
+                <AlertDialogDescription>
+                  Job {view.jobId} is enabled again and its next sync from {view.newNode} rolls {view.oldNode}&apos;s disks of this guest back to the last common snapshot. Everything {view.oldNode} wrote after it is gone for good. This choice is recorded in the audit log.
+                </AlertDialogDescription>
+              </AlertDialogHeader>
+              <AlertDialogFooter>
+                <AlertDialogCancel>Keep holding</AlertDialogCancel>
+                <AlertDialogAction onClick={() => choose.mutate("discard")}>Discard and resume replication</AlertDialogAction>
+              </AlertDialogFooter>
+            </AlertDialogContent>
+          </AlertDialog>
         </div>
       )}
       {undecided && (
