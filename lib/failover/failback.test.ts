@@ -9,6 +9,7 @@ import { startSimulatedCluster } from "@/lib/testing/simulated-cluster";
 import type { SimulatorFixture } from "@/lib/testing/simulator-fixture";
 import type { PrismaClient } from "@/prisma/generated/client";
 import type { FailoverDeps } from "./deps";
+import { controlOperation } from "./control";
 import { advanceOperation } from "./engine";
 import { startFailoverExecutor } from "./executor";
 import { recordFailbackChoice } from "./failback-choice";
@@ -87,7 +88,8 @@ async function preferPve1(client: ProxmoxClient) {
   await client.call({ method: "PUT", path: pvePath`/cluster/ha/rules/db-on-replicas`, params: { type: "node-affinity", nodes: "pve1:2,pve2:1" }, schema: z.unknown() });
 }
 
-describe("failback after a dead node returns", () => {
+// Each test replays a node failure and HA recovery over HTTPS: minutes on a loaded machine.
+describe("failback after a dead node returns", { timeout: 120_000 }, () => {
   it("holds the turned-around job and HA's failback while pve1 is down, so nothing rolls pve1 back when it returns; discard then syncs and restores", async () => {
     await preferPve1(fx.client());
     const survivors = await losePve1();
@@ -151,7 +153,7 @@ describe("failback after a dead node returns", () => {
     fx.sim.advance(600);
     expect(fx.sim.model.guest(100)?.node).toBe("pve1");
     expect([...fx.sim.model.guests.values()].filter((g) => g.vmid === 100)).toHaveLength(1);
-  }, 120_000);
+  });
 
   it("without a hold, pvesr's parked job runs within a minute of pve1's return and discards its writes (the race the hold wins)", async () => {
     await losePve1();
@@ -195,7 +197,7 @@ describe("failback after a dead node returns", () => {
     expect((await db.failoverOperation.findUniqueOrThrow({ where: { id: op.id } })).state).toBe("succeeded");
     expect(fx.sim.model.jobs.get("100-0")?.disable).toBeFalsy();
     expect(runsOf("100-0", returnedAt).some((r) => r.outcome === "ok")).toBe(true);
-  }, 120_000);
+  });
 
   it("keep over SSH: measures the divergent data, renames pve1's volumes out of the storage, and they survive the next (full) sync", async () => {
     const survivors = await losePve1();
@@ -230,7 +232,7 @@ describe("failback after a dead node returns", () => {
     expect(Number(written.stdout.trim())).toBe(measured.find((v) => v.dataset === "rpool/data/vm-100-disk-1")?.bytes);
     const audit = await db.auditEvent.findMany({ where: { targetType: "failover", targetId: op.id, action: "failover.task" } });
     expect(audit.some((a) => a.details.includes("zfs rename -p rpool/data/vm-100-disk-1"))).toBe(true);
-  }, 120_000);
+  });
 
   it("keep without a credential: shows the commands, sees them take effect through the API once the operator ran them, then syncs", async () => {
     const survivors = await losePve1();
@@ -247,7 +249,19 @@ describe("failback after a dead node returns", () => {
     expect(await passes(all, op.id, 300, 30)).toBe("succeeded");
     expect((await stepOf(op.id, "failback-preserve")).message).toMatch(/Proxmox no longer lists the volumes on pve1/);
     expect(fx.sim.model.jobs.get("100-0")?.disable).toBeFalsy();
-  }, 120_000);
+  });
+
+  it("abandoning a hold undoes nothing and says which job stays disabled", async () => {
+    const survivors = await losePve1();
+    const op = await startFailbackHold({ db, client: survivors, now }, { clusterId: "demo", node: "pve1", vmids: [100] }, olivia);
+    expect(await passes(survivors, op.id, 4)).toBe("running");
+    await controlOperation(db, op.id, olivia.id, "abandon");
+    expect(await passes(survivors, op.id, 3)).toBe("abandoned");
+    const ended = await db.failoverOperation.findUniqueOrThrow({ where: { id: op.id } });
+    expect(ended.summary).toMatch(/^Abandoned; nothing was undone\. 100: its job stays DISABLED by this hold/);
+    expect(fx.sim.model.jobs.get("100-0")?.disable).toBeTruthy();
+    expect(await db.failoverLock.count()).toBe(0);
+  });
 
   it("only the operator holding the hold decides, once", async () => {
     const survivors = await losePve1();
