@@ -153,6 +153,7 @@ export function zfsNamespace(model: ClusterModel, node: string) {
       if (children.length && !recursive) throw new ZfsError(`cannot destroy '${name}': ${ds.type} has children\nuse '-r' to destroy the following datasets:\n${children.join("\n")}`);
       const dependents = [...ds.snapshots.keys()].flatMap((s) => ns.clonesOf(`${name}@${s}`).map((c) => c.name));
       if (dependents.length) throw new ZfsError(`cannot destroy '${name}': ${ds.type} has dependent clones\nuse '-R' to destroy the following datasets:\n${dependents.join("\n")}`);
+      if (inUse(ds)) throw new ZfsError(`cannot destroy '${name}': dataset is busy`);
       for (const child of ns.list().filter((d) => d.name.startsWith(`${name}/`)).reverse()) ns.destroy(child.name, true);
       if (ds.volid) model.deleteVolume(node, ds.volid);
       z.extras.delete(name);
@@ -218,6 +219,7 @@ export function zfsNamespace(model: ClusterModel, node: string) {
         ns.create(parent, "filesystem", at, undefined, true);
       }
       if (ns.list().some((d) => d.name.startsWith(`${from}/`))) throw new ZfsError(`cannot rename '${from}': renaming a dataset with children is not simulated`);
+      if (inUse(ds)) throw new ZfsError(`cannot rename '${from}': dataset is busy`);
       const moved: Dataset = { ...ds, name: to, snapshots: new Map(ds.snapshots), volid: undefined };
       if (ds.volid) model.deleteVolume(node, ds.volid);
       z.extras.delete(from);
@@ -250,6 +252,12 @@ export function zfsNamespace(model: ClusterModel, node: string) {
       return `recv-${4000 + (model.seed % 1000)}-${z.seq}`;
     },
   };
+
+  /** A disk of a guest running on this node is open (QEMU holds the zvol, the container its mount). */
+  function inUse(ds: Dataset): boolean {
+    if (!ds.volid) return false;
+    return [...model.guests.values()].some((g) => g.node === node && g.status === "running" && g.disks.some((d) => d.volid === ds.volid));
+  }
 
   function setOrigin(ds: Dataset, origin: string | undefined): void {
     const extra = z.extras.get(ds.name);

@@ -153,7 +153,7 @@ class Ssh2Shell implements RemoteShell {
         else resolve(result as CommandResult);
       };
       this.client.once("close", onClientClose);
-      this.client.exec(command, (err, channel: ClientChannel) => {
+      const started = (err: Error | undefined, channel: ClientChannel) => {
         if (err) return finish(new SshConnectionError(this.node, `${this.node} refused to run a command: ${err.message}`, "protocol", { cause: err }));
         timer = setTimeout(() => {
           channel.close();
@@ -172,7 +172,13 @@ class Ssh2Shell implements RemoteShell {
           if (code === undefined) return finish(new SshConnectionError(this.node, `The command on ${this.node} ended without an exit status.`, "closed"));
           finish(undefined, { code, stdout: stdout.text(), stderr: stderr.text() });
         });
-      });
+      };
+      try {
+        this.client.exec(command, started);
+      } catch (err) {
+        // ssh2 throws when the socket is already gone.
+        finish(new SshConnectionError(this.node, `The SSH connection to ${this.node} is closed.`, "closed", { cause: err }));
+      }
     });
   }
 
