@@ -1,6 +1,6 @@
 import "server-only";
 import type { PrismaClient } from "@/prisma/generated/client";
-import { FAILBACK_OPERATION_KIND, divergenceSchema, failbackDecisionSchema, type Divergence, type FailbackDecision } from "./failback-types";
+import { FAILBACK_OPERATION_KIND, divergenceSchema, failbackDecisionSchema, failbackGuestPlanSchema, type Divergence, type FailbackDecision } from "./failback-types";
 import { haFailbackEffect, type FailbackEffect } from "./ha-recovery";
 import { haSidOf, parseHaPlacement, parseHaResources, placementOf } from "./ha-state";
 import { parseOutageReplicas } from "./outage";
@@ -66,7 +66,8 @@ export async function getFailbackViews(db: PrismaClient, clusterId: string, outa
     if (!job) continue;
     const sid = haSidOf(g.type, g.vmid);
     const resource = resources.find((r) => r.sid === sid);
-    const decide = decideSteps.find((s) => s.vmid === g.vmid && s.operation.createdAt.getTime() / 1000 >= outage.failedAt);
+    // The hold of this outage (its plan names the failure), not one of an earlier failure of the node.
+    const decide = decideSteps.find((s) => s.vmid === g.vmid && planFailedAt(s.params) === outage.failedAt);
     views.set(g.vmid, {
       jobId: job.jobId,
       oldNode: outage.node,
@@ -81,6 +82,11 @@ export async function getFailbackViews(db: PrismaClient, clusterId: string, outa
     });
   }
   return views;
+}
+
+function planFailedAt(params: string): number | null {
+  const parsed = failbackGuestPlanSchema.safeParse(JSON.parse(params));
+  return parsed.success ? parsed.data.failedAt : null;
 }
 
 type DecideStep = Awaited<ReturnType<PrismaClient["failoverStep"]["findMany"]>>[number] & {

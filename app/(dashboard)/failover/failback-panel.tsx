@@ -103,6 +103,30 @@ function NextRun({ view, nodeOnline, clusterNow, held }: { view: FailbackView; n
   return <p data-testid="failback-next-run">{text}</p>;
 }
 
+/** One hold for every guest of the node's outage that was recovered elsewhere and is not held yet. */
+export function HoldAllButton({ clusterId, node, vmids }: { clusterId: string; node: string; vmids: number[] }) {
+  const count = vmids.length;
+  const queryClient = useQueryClient();
+  const start = useMutation({
+    mutationFn: () => sendJson<{ id: string }>("/api/failover/failback", "POST", { clusterId, node, vmids }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: failoverKeys.overview }),
+  });
+  return (
+    <div className="flex flex-col gap-2">
+      <div>
+        <Button size="sm" variant="outline" onClick={() => start.mutate()} disabled={start.isPending} data-testid="failback-hold-all">
+          <Hand aria-hidden /> Hold replication back to {node} for {count} recovered guest{count === 1 ? "" : "s"}
+        </Button>
+      </div>
+      {start.error && (
+        <Alert variant="destructive">
+          <AlertDescription>{start.error.message}</AlertDescription>
+        </Alert>
+      )}
+    </div>
+  );
+}
+
 function StartHold({ clusterId, vmid, view, canAct }: { clusterId: string; vmid: number; view: FailbackView; canAct: boolean }) {
   const queryClient = useQueryClient();
   const start = useMutation({
