@@ -2,7 +2,7 @@ import { expect, test, type Browser, type Page, type TestInfo } from "@playwrigh
 import { getClusterResources } from "../lib/proxmox/cluster";
 import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
 import { ADMIN, createUserViaApi, signIn, signInAs } from "./fixtures/accounts";
-import { removeClusterNamed } from "./fixtures/clusters";
+import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/clusters";
 
 // Planned switch-overs and an evacuation against the demo simulator, signed in as operators the
 // admin creates. The simulator's clock stands still unless a test moves it, so a migration task
@@ -85,18 +85,7 @@ test.beforeAll(async ({ browser }) => {
   for (let i = 0; i < 120; i++) fx.sim.advance(60);
   const admin = await browser.newPage();
   await signInAs(admin, ADMIN);
-  const existing = ((await (await admin.request.get("/api/clusters")).json()) as { id: string; name: string }[]).find((c) => c.name === "e2e-failover");
-  if (existing) await admin.request.delete(`/api/clusters/${existing.id}`, { data: { keepHistory: false } });
-  const response = await admin.request.post("/api/clusters", {
-    data: {
-      name: "e2e-failover",
-      endpoints: fx.sim.nodeNames.map((n) => `${fx.endpoint(n).host}:${fx.endpoint(n).port}`).join("\n"),
-      authKind: "token", principal: fx.sim.credentials.tokenId, secret: fx.sim.credentials.tokenSecret,
-      trustKind: "fingerprint", fingerprints: fx.pins,
-    },
-  });
-  expect(response.status(), await response.text()).toBe(201);
-  clusterId = ((await (await admin.request.get("/api/clusters")).json()) as { id: string; name: string }[]).find((c) => c.name === "e2e-failover")!.id;
+  clusterId = await addSimulatedClusterViaApi(admin, "e2e-failover", fx);
   await account(browser, admin, olivia, "operator");
   await account(browser, admin, sam, "operator");
   await account(browser, admin, vera, "viewer");
