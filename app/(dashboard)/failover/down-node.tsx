@@ -7,6 +7,7 @@ import type { FailoverCluster, OutageGuestView, OutageView } from "@/lib/failove
 import { noCopyYetText } from "@/lib/failover/outage";
 import { formatDuration } from "@/lib/replication/format-duration";
 import { formatAgo, formatDateTime } from "@/lib/replication/format-time";
+import { FailbackPanel, HoldAllButton } from "./failback-panel";
 import { HaTimeline } from "./ha-timeline";
 
 const FAILED_AT_FROM: Record<string, string> = {
@@ -18,6 +19,7 @@ const FAILED_AT_FROM: Record<string, string> = {
 /** One dead node: when it failed, and for each of its guests the data-loss window and HA's recovery. */
 export function DownNode({ cluster, outage, canAct }: { cluster: FailoverCluster; outage: OutageView; canAct: boolean }) {
   const live = outage.endedAt === null;
+  const unheld = outage.guests.filter((g) => g.failback && !g.failback.hold && !g.failback.syncedBackAt).map((g) => g.vmid);
   return (
     <Card className="py-4" data-testid={`down-node-${outage.node}`}>
       <CardHeader className="px-4">
@@ -37,6 +39,7 @@ export function DownNode({ cluster, outage, canAct }: { cluster: FailoverCluster
         </CardDescription>
       </CardHeader>
       <CardContent className="flex flex-col gap-4 px-4">
+        {canAct && unheld.length > 1 && <HoldAllButton clusterId={cluster.id} node={outage.node} vmids={unheld} />}
         {outage.guests.length === 0 && <p className="text-muted-foreground text-sm">No guest ran on {outage.node}: nothing to recover.</p>}
         {outage.guests.map((g) => (
           <OutageGuestRow key={g.vmid} clusterId={cluster.id} outage={outage} guest={g} clusterNow={cluster.clusterNow} canAct={canAct} />
@@ -74,6 +77,7 @@ function OutageGuestRow({ clusterId, outage, guest, clusterNow, canAct }: { clus
         </p>
       ))}
       {guest.haManaged && <HaTimeline outage={outage} guest={guest} />}
+      {guest.failback && <FailbackPanel clusterId={clusterId} vmid={guest.vmid} view={guest.failback} nodeOnline={outage.nodeOnline === true} clusterNow={clusterNow} canAct={canAct} />}
       {!guest.guard.allowed && (
         <p className="text-muted-foreground text-sm" data-testid="move-refused">
           {canAct ? "No manual move offered: " : ""}
