@@ -28,6 +28,7 @@ export const AUDIT_ACTIONS = [
   "failover.task",
   "failover.step",
   "failover.finish",
+  "failover.failback_choice",
   "alert.acknowledge",
   "alert.silence",
   "alert.unsilence",

@@ -3,6 +3,7 @@ import { PveBusinessError, PveError, PveParameterError, PvePermissionError, PveU
 import type { ProxmoxClient } from "@/lib/proxmox/client";
 import type { FailoverOperation, FailoverStep, Prisma } from "@/prisma/generated/client";
 import { recordOperationAudit } from "./audit";
+import { failbackSummary } from "./failback-summary";
 import type { FailoverDeps } from "./deps";
 import { releaseGuestLocks } from "./lock";
 import type { StepContext, StepHandler } from "./step-types";
@@ -160,7 +161,7 @@ async function verify(deps: FailoverDeps, op: Op, step: Step, handler: StepHandl
     return markFailed(deps, op, current, v.message);
   }
   await update(deps, step, { state: "done", endedAt: nowDate(deps), result, message: v.message });
-  if (step.kind === "migrate") deps.onClusterChanged?.(op.clusterId);
+  if (step.kind === "migrate" || step.kind.startsWith("failback-")) deps.onClusterChanged?.(op.clusterId);
   await recordOperationAudit(deps.db, op, "failover.step", "success", { step: step.title, vmid: step.vmid, upid: step.upid, message: v.message }, nowDate(deps));
   return true;
 }
@@ -194,7 +195,7 @@ async function finish(deps: FailoverDeps, op: Op): Promise<string> {
   const parts = [`${moved} of ${guests} guest(s) moved.`];
   if (left) parts.push(`${left} left alone (no replica).`);
   for (const s of failed) parts.push(`${s.title} failed: ${s.message}`);
-  const summary = parts.join(" ");
+  const summary = op.kind === "failback" ? failbackSummary(op.steps, false) : parts.join(" ");
   await deps.db.$transaction([
     deps.db.failoverStep.updateMany({ where: { operationId: op.id, state: "pending" }, data: { state: "skipped", message: "Not run: an earlier step of this guest failed." } }),
     deps.db.failoverOperation.update({ where: { id: op.id }, data: { state, endedAt: nowDate(deps), summary, leaseHolder: null, leaseExpiresAt: null } }),
@@ -206,9 +207,11 @@ async function finish(deps: FailoverDeps, op: Op): Promise<string> {
 
 async function abandon(deps: FailoverDeps, op: Op): Promise<string> {
   const tookEffect = op.steps.filter((s) => s.kind === "migrate" && s.state === "done").map((s) => s.title.replace(/^Migrate /, ""));
-  const summary = tookEffect.length
-    ? `Abandoned. Nothing was undone: ${tookEffect.join("; ")} took effect and stays so.`
-    : "Abandoned before any guest moved; nothing took effect.";
+  const summary = op.kind === "failback"
+    ? failbackSummary(op.steps, true)
+    : tookEffect.length
+      ? `Abandoned. Nothing was undone: ${tookEffect.join("; ")} took effect and stays so.`
+      : "Abandoned before any guest moved; nothing took effect.";
   await deps.db.$transaction([
     deps.db.failoverStep.updateMany({ where: { operationId: op.id, state: { in: ["pending", "checking"] } }, data: { state: "skipped", message: "Not run: the operation was abandoned." } }),
     deps.db.failoverOperation.update({ where: { id: op.id }, data: { state: "abandoned", endedAt: nowDate(deps), summary, leaseHolder: null, leaseExpiresAt: null } }),

@@ -3,6 +3,7 @@ import { guestPresence } from "@/lib/clusters/guest-presence";
 import { JOB_ROW_SELECT, toJobView } from "@/lib/replication/job-rows";
 import { clusterNowSeconds, targetOnlineLookup } from "@/lib/replication/job-view";
 import type { PrismaClient } from "@/prisma/generated/client";
+import { getFailbackViews } from "./failback-queries";
 import { guardManualMove } from "./ha-guard";
 import { haSidOf, parseHaResources } from "./ha-state";
 import { dataLossWindow, parseOutageReplicas } from "./outage";
@@ -24,9 +25,12 @@ export async function getFailoverOverview(db: PrismaClient, options: { now?: Dat
   const result = [];
   for (const cluster of clusters) {
     const clusterNow = clusterNowSeconds(now, cluster.clockSkewMs);
+    // A failback hold keeps its outage on the page however long ago the node returned.
+    const holding = await db.failoverOperation.findMany({ where: { clusterId: cluster.id, kind: "failback", state: { in: ["running", "paused"] } }, select: { sourceNode: true } });
+    const heldNodes = holding.flatMap((h) => (h.sourceNode ? [h.sourceNode] : []));
     const [outages, readiness, ha] = await Promise.all([
       db.nodeOutage.findMany({
-        where: { clusterId: cluster.id, OR: [{ endedAt: null }, { endedAt: { gte: clusterNow - RECENT_SECONDS } }] },
+        where: { clusterId: cluster.id, OR: [{ endedAt: null }, { endedAt: { gte: clusterNow - RECENT_SECONDS } }, ...(heldNodes.length ? [{ node: { in: heldNodes } }] : [])] },
         orderBy: { failedAt: "desc" },
         include: { guests: { orderBy: { vmid: "asc" } } },
       }),
@@ -42,6 +46,8 @@ export async function getFailoverOverview(db: PrismaClient, options: { now?: Dat
     const resources = parseHaResources(ha?.resources);
     const nodeOf = (name: string | null) => cluster.nodes.find((n) => n.name === name);
     const targetOnline = targetOnlineLookup(cluster.nodes.map((n) => ({ ...n, clusterId: cluster.id })));
+    // Part 2: failing back to each node that died (failback-queries.ts).
+    const failback = new Map(await Promise.all(outages.map(async (o) => [o.id, await getFailbackViews(db, cluster.id, o, guests, cluster.nodes.map((n) => n.name))] as const)));
     result.push({
       id: cluster.id,
       name: cluster.name,
@@ -86,6 +92,7 @@ export async function getFailoverOverview(db: PrismaClient, options: { now?: Dat
             jobs: views.map((v) => ({ id: v.id, jobId: v.jobId, source: v.source, target: v.target, status: v.status, statusMessage: v.statusMessage, lastSync: v.lastSync, lagSeconds: v.lagSeconds, rpoSeconds: v.rpoSeconds, targetOnline: targetOnline(cluster.id, v.target) })),
             guard: guardManualMove({ sid, haResource: resources.find((r) => r.sid === sid), nodeOnline: nodeOf(current?.node ?? o.node)?.online ?? null }),
             events: events.filter((e) => e.outageId === o.id && e.vmid === g.vmid).map((e) => ({ at: e.at, kind: e.kind, message: e.message })),
+            failback: failback.get(o.id)?.get(g.vmid) ?? null,
           };
         }),
       })),

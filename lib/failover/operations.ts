@@ -5,13 +5,15 @@ import { gatherSwitchoverPreflight, readGuestFacts, type GatherDeps } from "./ga
 import { isOnline, jobsOfGuest, readLiveCluster } from "./live-state";
 import { acquireGuestLocks, type Holder } from "./lock";
 import type { Preflight } from "./preflight";
-import type { GuestPlan, LeftAlone, OperationKind, OperationPlan, StepKind } from "./types";
+import type { z } from "zod";
+import type { GuestPlan, LeftAlone, OperationKind, StepKind } from "./types";
+import type { operationPlanSchema } from "./types";
 
 // Planning: turns the operator's choice into a stored operation with its steps and locks.
 
 export const MAX_PARALLELISM = 10;
 
-type StepSpec = { vmid: number; kind: StepKind; title: string; params: unknown; state?: "pending" | "skipped"; message?: string };
+export type StepSpec = { vmid: number; kind: StepKind; title: string; params: unknown; state?: "pending" | "skipped"; message?: string };
 
 const label = (g: { type: string; vmid: number; name: string | null }) => `${g.type === "lxc" ? "CT" : "VM"} ${g.vmid}${g.name ? ` (${g.name})` : ""}`;
 
@@ -33,13 +35,14 @@ export function stepsForGuest(g: GuestPlan): StepSpec[] {
 
 export type CreatedOperation = { id: string; title: string };
 
-async function createOperation(
-  deps: GatherDeps,
-  input: { clusterId: string; kind: OperationKind; title: string; sourceNode: string | null; parallelism: number; plan: OperationPlan; steps: StepSpec[] },
+/** Stores an operation, its steps and its guests' locks in one transaction. `lockVmids` defaults to the plan's guests. */
+export async function createOperation(
+  deps: Pick<GatherDeps, "db" | "now">,
+  input: { clusterId: string; kind: OperationKind; title: string; sourceNode: string | null; parallelism: number; plan: z.input<typeof operationPlanSchema>; steps: StepSpec[]; lockVmids?: number[] },
   holder: Holder,
 ): Promise<CreatedOperation> {
   const at = new Date(deps.now());
-  const vmids = input.plan.guests.map((g) => g.vmid);
+  const vmids = input.lockVmids ?? input.plan.guests.map((g) => g.vmid);
   if (vmids.length === 0) throw new UserError("There is no guest to move.");
   return deps.db.$transaction(async (tx) => {
     const op = await tx.failoverOperation.create({

@@ -1,9 +1,13 @@
 import { z } from "zod";
+import { FAILBACK_OPERATION_KIND, FAILBACK_STEP_KINDS, failbackGuestPlanSchema } from "./failback-types";
 
 // Plain types of the failover engine, shared by the executor, the routes and the pages
 // (client-safe: no server imports).
 
-export const OPERATION_KINDS = ["switchover", "evacuation"] as const;
+export const OPERATION_KINDS = ["switchover", "evacuation",
+  // Part 2: failback after a dead node returned (failback-types.ts).
+  FAILBACK_OPERATION_KIND,
+] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 
 export const OPERATION_STATES = ["running", "paused", "succeeded", "failed", "abandoned"] as const;
@@ -54,8 +58,13 @@ export const operationPlanSchema = z.object({
   leftAlone: z.array(leftAloneSchema).default([]),
   /** Warnings the operator saw and accepted when confirming. */
   acceptedWarnings: z.array(z.string()).default([]),
+  /** Part 2: the guests a failback hold covers (failback-types.ts). */
+  failback: z.array(failbackGuestPlanSchema).default([]),
 });
 export type OperationPlan = z.infer<typeof operationPlanSchema>;
 
-export const STEP_KINDS = ["preflight", "migrate", "verify-placement", "verify-jobs", "leave-alone"] as const;
+export const STEP_KINDS = ["preflight", "migrate", "verify-placement", "verify-jobs", "leave-alone",
+  // Part 2: failback after a dead node returned (failback-types.ts).
+  ...FAILBACK_STEP_KINDS,
+] as const;
 export type StepKind = (typeof STEP_KINDS)[number];

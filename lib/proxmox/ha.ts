@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { ProxmoxClient } from "./client";
 import { assertHaSid, assertNodeName, pvePath } from "./params";
 import type { PveResult } from "./response";
-import { haResourceSchema, haStatusEntrySchema } from "./schemas";
+import { emptySchema, haResourceSchema, haStatusEntrySchema } from "./schemas";
 import type { HaResource, HaStatusEntry } from "./schemas";
 
 type CallOptions = { signal?: AbortSignal };
@@ -44,4 +44,14 @@ export async function moveHaResource(
   const id = assertHaSid(sid);
   const path = mode === "migrate" ? pvePath`/cluster/ha/resources/${id}/migrate` : pvePath`/cluster/ha/resources/${id}/relocate`;
   return (await client.call({ method: "POST", path, params: { node: assertNodeName(node) }, schema: haMoveResultSchema, ...options })).data;
+}
+
+/** Settable HA resource properties (PUT /cluster/ha/resources/{sid}); `failback` is PVE 9's per-resource flag. */
+export type HaResourceChanges = { failback?: boolean; state?: string; comment?: string; delete?: string[]; digest?: string };
+
+/** Changes one HA resource (Sys.Console on /); the CRM picks the change up in its next round. */
+export async function updateHaResource(client: ProxmoxClient, sid: string, changes: HaResourceChanges, options: CallOptions = {}): Promise<void> {
+  const { delete: del, ...rest } = changes;
+  const params = { ...rest, delete: del?.length ? del.join(",") : undefined };
+  await client.call({ method: "PUT", path: pvePath`/cluster/ha/resources/${assertHaSid(sid)}`, params, schema: emptySchema, ...options });
 }

@@ -151,7 +151,7 @@ export function clusterClocks(clusters: { id: string; name: string; now: number 
   return clusters.map((c) => ({ id: c.id, now: c.now, nameRank: byName.indexOf(c), lowerNameRank: byLower.indexOf(c) }));
 }
 
-export type JobRowWithGuest = JobRowRecord & { guest: { name: string | null; type: string; node: string } | undefined };
+export type JobRowWithGuest = JobRowRecord & { guest: { name: string | null; type: string; node: string; status: string } | undefined };
 
 /**
  * The rows `toJobView` derives the page from (JOB_ROW_SELECT's columns, the guest, the
@@ -164,7 +164,7 @@ export async function readJobRows(db: PrismaClient, ids: string[]): Promise<JobR
     `SELECT j."id", j."clusterId", j."jobId", j."vmid", j."jobnum", j."source", j."target", j."schedule", j."disabled", j."removeJob",
        j."lastSync", j."lastTry", j."nextSync", j."duration", j."failCount", j."error", j."pid", j."stateClusterTime", j."polledAt",
        j."status", j."statusMessage", j."rpoSeconds", j."rate", j."comment", j."stateReadAt",
-       u."since" AS "unprotectedSince", g."name" AS "guestName", g."type" AS "guestType", g."node" AS "guestNode"
+       u."since" AS "unprotectedSince", g."name" AS "guestName", g."type" AS "guestType", g."node" AS "guestNode", g."status" AS "guestStatus"
      FROM "ReplicationJob" j
      LEFT JOIN "JobUnprotected" u ON u."jobRowId" = j."id"
      LEFT JOIN "Guest" g ON g."clusterId" = j."clusterId" AND g."vmid" = j."vmid" AND g."goneAt" IS NULL
@@ -179,7 +179,7 @@ export async function readJobRows(db: PrismaClient, ids: string[]): Promise<JobR
     statusMessage: str(r.statusMessage), rpoSeconds: num(r.rpoSeconds), rate: num(r.rate), comment: str(r.comment),
     stateReadAt: r.stateReadAt instanceof Date ? r.stateReadAt : r.stateReadAt == null ? null : new Date(String(r.stateReadAt)),
     unprotected: r.unprotectedSince == null ? null : { since: Number(r.unprotectedSince) },
-    guest: r.guestType == null ? undefined : { name: str(r.guestName), type: String(r.guestType), node: String(r.guestNode) },
+    guest: r.guestType == null ? undefined : { name: str(r.guestName), type: String(r.guestType), node: String(r.guestNode), status: String(r.guestStatus) },
   }));
 }
 

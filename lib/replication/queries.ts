@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import type { GuestPresence } from "@/lib/clusters/guest-presence";
 import { presenceByGuest } from "@/lib/clusters/presence-queries";
 import { getGuestRecovery } from "@/lib/failover/recovery-queries";
 import { logger } from "@/lib/logger";
@@ -38,7 +39,7 @@ export async function getReplicationOverview(db: PrismaClient, filters: Overview
   const nowSeconds = now.getTime() / 1000;
   const [clusters, nodes] = await Promise.all([
     db.cluster.findMany({ select: { id: true, name: true, clockSkewMs: true, timeZone: true, enabled: true, lastPollOkAt: true, lastError: true } }),
-    db.clusterNode.findMany({ select: { clusterId: true, name: true, online: true } }),
+    db.clusterNode.findMany({ select: { clusterId: true, name: true, online: true, lastSeenAt: true } }),
   ]);
   const clusterById = new Map(clusters.map((c) => [c.id, c]));
   const slice = await queryOverviewSlice(db, clusterClocks(clusters.map((c) => ({ id: c.id, name: c.name, now: clusterNowSeconds(now, c.clockSkewMs) }))), filters);
@@ -60,6 +61,9 @@ export async function getReplicationOverview(db: PrismaClient, filters: Overview
     }),
   );
   const worst = slice.worstId ? viewById.get(slice.worstId) : undefined;
+  const pageJobs = slice.pageIds.flatMap((id) => viewById.get(id) ?? []);
+  const guestByKey = new Map(jobs.flatMap((j) => (j.guest ? [[guestKey(j.clusterId, j.vmid), { clusterId: j.clusterId, vmid: j.vmid, status: j.guest.status, node: j.guest.node }] as const] : [])));
+  const presence = await presenceOfJobs(db, pageJobs, guestByKey, nodes);
   const headline: OverviewHeadline = {
     protectedGuests: slice.protectedGuests,
     unprotectedGuests: slice.candidateGuests - slice.protectedGuests,
@@ -81,10 +85,26 @@ export async function getReplicationOverview(db: PrismaClient, filters: Overview
     page: slice.page,
     pageCount: slice.pageCount,
     pageSize: OVERVIEW_PAGE_SIZE,
-    jobs: slice.pageIds.flatMap((id) => viewById.get(id) ?? []),
+    jobs: pageJobs.map((j) => ({ ...j, guestPresence: presence.get(guestKey(j.clusterId, j.vmid)) ?? null })),
   };
 }
 export type ReplicationOverview = Awaited<ReturnType<typeof getReplicationOverview>>;
+
+/** The state of each listed job's guest as guestPresence tells it (only the page's guests). */
+async function presenceOfJobs(
+  db: PrismaClient,
+  jobs: JobView[],
+  guestByKey: Map<string, { clusterId: string; vmid: number; status: string; node: string }>,
+  nodes: { clusterId: string; name: string; online: boolean; lastSeenAt: Date | null }[],
+): Promise<Map<string, GuestPresence>> {
+  const out = new Map<string, GuestPresence>();
+  for (const clusterId of new Set(jobs.map((j) => j.clusterId))) {
+    const guests = [...new Set(jobs.filter((j) => j.clusterId === clusterId).map((j) => j.vmid))].flatMap((vmid) => guestByKey.get(guestKey(clusterId, vmid)) ?? []);
+    const byVmid = await presenceByGuest(db, clusterId, guests, nodes.filter((n) => n.clusterId === clusterId));
+    for (const [vmid, p] of byVmid) out.set(guestKey(clusterId, vmid), p);
+  }
+  return out;
+}
 
 const nodeStorageSchema = z.array(z.object({ storage: z.string(), type: z.string().optional(), used: z.number().optional(), total: z.number().optional() }).loose());
 
@@ -201,4 +221,8 @@ function readStoredStorage(text: string, clusterId: string, node: string) {
   if (result.success) return result.data;
   logger.error({ clusterId, node, issues: result.error.issues.slice(0, 3) }, "Stored node storage does not match its schema; showing the node without ZFS fill");
   return [];
+}
+
+function guestKey(clusterId: string, vmid: number): string {
+  return `${clusterId}/${vmid}`;
 }

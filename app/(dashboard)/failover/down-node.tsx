@@ -7,6 +7,7 @@ import type { FailoverCluster, OutageGuestView, OutageView } from "@/lib/failove
 import { noCopyYetText } from "@/lib/failover/outage";
 import { formatDuration } from "@/lib/replication/format-duration";
 import { formatAgo, formatDateTime } from "@/lib/replication/format-time";
+import { FailbackPanel, HoldAllButton } from "./failback-panel";
 import { HaTimeline } from "./ha-timeline";
 
 const FAILED_AT_FROM: Record<string, string> = {
@@ -18,6 +19,7 @@ const FAILED_AT_FROM: Record<string, string> = {
 /** One dead node: when it failed, and for each of its guests the data-loss window and HA's recovery. */
 export function DownNode({ cluster, outage, canAct }: { cluster: FailoverCluster; outage: OutageView; canAct: boolean }) {
   const live = outage.endedAt === null;
+  const unheld = outage.guests.filter((g) => g.failback && !g.failback.hold && !g.failback.syncedBackAt).map((g) => g.vmid);
   return (
     <Card className="py-4" data-testid={`down-node-${outage.node}`}>
       <CardHeader className="px-4">
@@ -37,6 +39,7 @@ export function DownNode({ cluster, outage, canAct }: { cluster: FailoverCluster
         </CardDescription>
       </CardHeader>
       <CardContent className="flex flex-col gap-4 px-4">
+        {canAct && unheld.length > 1 && <HoldAllButton clusterId={cluster.id} node={outage.node} vmids={unheld} />}
         {outage.guests.length === 0 && <p className="text-muted-foreground text-sm">No guest ran on {outage.node}: nothing to recover.</p>}
         {outage.guests.map((g) => (
           <OutageGuestRow key={g.vmid} clusterId={cluster.id} outage={outage} guest={g} clusterNow={cluster.clusterNow} canAct={canAct} />
@@ -62,7 +65,7 @@ function OutageGuestRow({ clusterId, outage, guest, clusterNow, canAct }: { clus
         </div>
         <GuestOutcome guest={guest} where={where} />
       </div>
-      <DataLoss guest={guest} />
+      <DataLoss guest={guest} backNode={outage.endedAt !== null && !guest.recoveredTo ? outage.node : null} />
       {guest.jobs.map((j) => (
         <p key={j.id} className="text-sm">
           <Link href={`/replication/${j.id}`} className="hover:underline">
@@ -74,6 +77,7 @@ function OutageGuestRow({ clusterId, outage, guest, clusterNow, canAct }: { clus
         </p>
       ))}
       {guest.haManaged && <HaTimeline outage={outage} guest={guest} />}
+      {guest.failback && <FailbackPanel clusterId={clusterId} vmid={guest.vmid} view={guest.failback} nodeOnline={outage.nodeOnline === true} clusterNow={clusterNow} canAct={canAct} />}
       {!guest.guard.allowed && (
         <p className="text-muted-foreground text-sm" data-testid="move-refused">
           {canAct ? "No manual move offered: " : ""}
@@ -97,8 +101,16 @@ function GuestOutcome({ guest, where }: { guest: OutageGuestView; where: string 
   return <StatusBadge status="unknown">{where}</StatusBadge>;
 }
 
-function DataLoss({ guest }: { guest: OutageGuestView }) {
+/** `backNode`: the guest stayed on its node and the node is back, disks and all: nothing was lost. */
+function DataLoss({ guest, backNode }: { guest: OutageGuestView; backNode: string | null }) {
   const loss = guest.dataLoss;
+  if (backNode) {
+    return (
+      <p className="text-sm" data-testid="data-loss">
+        It stayed on {backNode}, which is back with its disks: nothing was lost{loss.kind === "no-replica" ? ", but it still has no replica anywhere" : ""}.
+      </p>
+    );
+  }
   if (loss.kind === "no-replica") {
     return (
       <p className="text-status-fail text-sm" data-testid="data-loss">

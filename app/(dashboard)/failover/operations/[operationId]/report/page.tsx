@@ -86,11 +86,17 @@ export default async function OperationReportPage({ params }: { params: Promise<
 
       <section className="grid gap-2">
         <h2 className="text-lg font-semibold">Data-loss window</h2>
+        {view.kind === "failback" ? (
+          <p className="text-sm" data-testid="data-loss">
+            A failback hold moves no guest. What {view.sourceNode} wrote after its last sync before it failed is kept or discarded per guest, as chosen above and recorded in the timeline.
+          </p>
+        ) : (
         <p className="text-sm" data-testid="data-loss">
           None (0 seconds). A planned switch-over runs while the source node is up: Proxmox replicates the guest once more during the migration and
           moves it only after the last writes reached {view.plan.guests.map((g) => g.target).filter((t, i, a) => a.indexOf(t) === i).join(" and ") || "the target"}.
           A migration that failed left the guest running where it was, with nothing lost.
         </p>
+        )}
       </section>
 
       {view.plan.acceptedWarnings.length > 0 && (

@@ -1,0 +1,114 @@
+import "server-only";
+import type { PrismaClient } from "@/prisma/generated/client";
+import { FAILBACK_OPERATION_KIND, divergenceSchema, failbackDecisionSchema, failbackGuestPlanSchema, type Divergence, type FailbackDecision } from "./failback-types";
+import { haFailbackEffect, type FailbackEffect } from "./ha-recovery";
+import { haSidOf, parseHaPlacement, parseHaResources, placementOf } from "./ha-state";
+import { parseOutageReplicas } from "./outage";
+
+// What the Failover page says about failing back to a node that died (from our database only:
+// the page never waits on Proxmox). Per guest recovered elsewhere: the job that will roll the old
+// node's disks back, when it runs, the divergent data when it was measured, and the hold.
+
+export type FailbackHoldView = {
+  operationId: string;
+  state: string;
+  holderLabel: string;
+  decision: FailbackDecision | null;
+  steps: { kind: string; state: string; message: string | null }[];
+  commands: string[];
+  readBack: string | null;
+  divergenceCommand: string | null;
+  divergence: Divergence | null;
+  divergenceError: string | null;
+  summary: string | null;
+};
+
+export type FailbackView = {
+  jobId: string;
+  oldNode: string;
+  newNode: string;
+  /** The last sync before the failure (cluster clock): the common base the next run rolls back to. */
+  baseSync: number | null;
+  jobDisabled: boolean;
+  /** A successful sync new → old has happened: the old node's writes were already rolled back. */
+  syncedBackAt: number | null;
+  nextSync: number | null;
+  failCount: number;
+  ha: FailbackEffect | null;
+  hold: FailbackHoldView | null;
+};
+
+type OutageInput = { node: string; failedAt: number; guests: { vmid: number; type: string; replicas: string }[] };
+type GuestRow = { vmid: number; node: string };
+
+export async function getFailbackViews(db: PrismaClient, clusterId: string, outage: OutageInput, guests: GuestRow[], clusterNodes: string[]): Promise<Map<number, FailbackView>> {
+  const recovered = outage.guests.filter((g) => {
+    const node = guests.find((x) => x.vmid === g.vmid)?.node;
+    return node !== undefined && node !== outage.node;
+  });
+  const views = new Map<number, FailbackView>();
+  if (recovered.length === 0) return views;
+  const vmids = recovered.map((g) => g.vmid);
+  const [jobs, ha, decideSteps] = await Promise.all([
+    db.replicationJob.findMany({ where: { clusterId, vmid: { in: vmids }, goneAt: null } }),
+    db.haState.findUnique({ where: { clusterId }, select: { resources: true, placement: true } }),
+    db.failoverStep.findMany({
+      where: { vmid: { in: vmids }, kind: "failback-decide", operation: { clusterId, kind: FAILBACK_OPERATION_KIND, sourceNode: outage.node } },
+      include: { operation: { include: { steps: { orderBy: { seq: "asc" } } } } },
+      orderBy: { operation: { createdAt: "desc" } },
+    }),
+  ]);
+  const resources = parseHaResources(ha?.resources);
+  const placements = parseHaPlacement(ha?.placement);
+  for (const g of recovered) {
+    const newNode = guests.find((x) => x.vmid === g.vmid)?.node as string;
+    const job = jobs.find((j) => j.vmid === g.vmid && !j.removeJob && (j.target === outage.node || (j.source === outage.node && j.target === newNode)));
+    if (!job) continue;
+    const sid = haSidOf(g.type, g.vmid);
+    const resource = resources.find((r) => r.sid === sid);
+    // The hold of this outage (its plan names the failure), not one of an earlier failure of the node.
+    const decide = decideSteps.find((s) => s.vmid === g.vmid && planFailedAt(s.params) === outage.failedAt);
+    views.set(g.vmid, {
+      jobId: job.jobId,
+      oldNode: outage.node,
+      newNode,
+      baseSync: parseOutageReplicas(g.replicas).find((r) => r.jobId === job.jobId)?.lastSync ?? null,
+      jobDisabled: job.disabled,
+      syncedBackAt: job.target === outage.node && job.lastSync ? job.lastSync : null,
+      nextSync: job.nextSync,
+      failCount: job.failCount,
+      ha: resource ? haFailbackEffect(resource, placementOf(resource, placements), clusterNodes, sid) : null,
+      hold: decide ? holdView(decide) : null,
+    });
+  }
+  return views;
+}
+
+function planFailedAt(params: string): number | null {
+  const parsed = failbackGuestPlanSchema.safeParse(JSON.parse(params));
+  return parsed.success ? parsed.data.failedAt : null;
+}
+
+type DecideStep = Awaited<ReturnType<PrismaClient["failoverStep"]["findMany"]>>[number] & {
+  operation: { id: string; state: string; createdByLabel: string; summary: string | null; steps: { vmid: number; kind: string; state: string; message: string | null }[] };
+};
+
+function holdView(decide: DecideStep): FailbackHoldView {
+  const result = JSON.parse(decide.result) as Record<string, unknown>;
+  const divergence = divergenceSchema.safeParse(result.divergence);
+  const measuredError = (result.divergence as { error?: unknown } | undefined)?.error;
+  const decision = failbackDecisionSchema.safeParse(result.decision);
+  return {
+    operationId: decide.operation.id,
+    state: decide.operation.state,
+    holderLabel: decide.operation.createdByLabel,
+    decision: decision.success ? decision.data : null,
+    steps: decide.operation.steps.filter((s) => s.vmid === decide.vmid).map((s) => ({ kind: s.kind, state: s.state, message: s.message })),
+    commands: Array.isArray(result.commands) ? (result.commands as string[]) : [],
+    readBack: typeof result.readBack === "string" ? result.readBack : null,
+    divergenceCommand: typeof result.divergenceCommand === "string" ? result.divergenceCommand : null,
+    divergence: divergence.success ? divergence.data : null,
+    divergenceError: typeof measuredError === "string" ? measuredError : null,
+    summary: decide.operation.summary,
+  };
+}

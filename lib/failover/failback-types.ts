@@ -1,0 +1,69 @@
+import { z } from "zod";
+
+// Failback after a dead node returns (failover part 2): plain types shared by the steps, the
+// routes and the Failover page (client-safe: no server imports).
+
+export const FAILBACK_OPERATION_KIND = "failback" as const;
+
+/**
+ * The lane of one guest, in order: hold HA's failback (HA-managed guests whose rule prefers the
+ * old node), hold the turned-around job, wait for the operator's keep/discard, preserve the old
+ * node's volumes (keep), re-enable the job, replicate now and confirm the sync, restore HA.
+ */
+export const FAILBACK_STEP_KINDS = [
+  "failback-hold-ha",
+  "failback-hold-job",
+  "failback-decide",
+  "failback-preserve",
+  "failback-release",
+  "failback-sync",
+  "failback-restore-ha",
+] as const;
+export type FailbackStepKind = (typeof FAILBACK_STEP_KINDS)[number];
+
+export const FAILBACK_CHOICES = ["keep", "discard"] as const;
+export type FailbackChoice = (typeof FAILBACK_CHOICES)[number];
+
+/** One replicated disk of the guest as the old node holds it. */
+export const failbackVolumeSchema = z.object({
+  volid: z.string(),
+  storage: z.string(),
+  /** The volume's name on the storage (`vm-100-disk-0`). */
+  name: z.string(),
+});
+export type FailbackVolume = z.infer<typeof failbackVolumeSchema>;
+
+export const failbackGuestPlanSchema = z.object({
+  vmid: z.number().int(),
+  type: z.enum(["qemu", "lxc"]),
+  name: z.string().nullable(),
+  /** The node that died and holds the stale copies. */
+  oldNode: z.string(),
+  /** Where the guest runs now (HA or a manual recovery put it there). */
+  newNode: z.string(),
+  /** The job that replicated old → new before the failure; Proxmox turned it around to new → old. */
+  jobId: z.string(),
+  /** The last sync before the failure: its snapshot is the common base the next run rolls back to. */
+  lastSync: z.number().nullable(),
+  failedAt: z.number(),
+  volumes: z.array(failbackVolumeSchema),
+  /** HA resource id when HA's failback would migrate the guest back (and so is held too). */
+  haSid: z.string().nullable(),
+});
+export type FailbackGuestPlan = z.infer<typeof failbackGuestPlanSchema>;
+
+/** What the operator decided for one guest, stored in its decide step's result by a route. */
+export const failbackDecisionSchema = z.object({
+  choice: z.enum(FAILBACK_CHOICES),
+  by: z.string(),
+  at: z.number(),
+});
+export type FailbackDecision = z.infer<typeof failbackDecisionSchema>;
+
+/** Divergent data on the old node, per volume, as `zfs get written@<base>` answered (bytes). */
+export const divergenceSchema = z.object({
+  measuredAt: z.number(),
+  base: z.string(),
+  volumes: z.array(z.object({ dataset: z.string(), bytes: z.number().nullable(), error: z.string().nullable() })),
+});
+export type Divergence = z.infer<typeof divergenceSchema>;
