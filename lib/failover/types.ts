@@ -3,7 +3,8 @@ import { z } from "zod";
 // Plain types of the failover engine, shared by the executor, the routes and the pages
 // (client-safe: no server imports).
 
-export const OPERATION_KINDS = ["switchover", "evacuation"] as const;
+/** recovery: one non-HA guest of a dead node; node-recovery: everything a dead node ran. */
+export const OPERATION_KINDS = ["switchover", "evacuation", "recovery", "node-recovery"] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 
 export const OPERATION_STATES = ["running", "paused", "succeeded", "failed", "abandoned"] as const;
@@ -29,8 +30,11 @@ export function checklistVerdict(checks: readonly Check[]): CheckResultName {
   return "pass";
 }
 
-/** How Proxmox moves the guest: live (VM), offline (stopped guest), restart mode (CT), or by HA. */
-export type MigrationMode = "online" | "offline" | "restart" | "ha";
+/**
+ * How the guest moves: live (VM), offline (stopped guest), restart mode (CT), by HA, or
+ * recovered from a dead node (its configuration moved on a survivor, then started there).
+ */
+export type MigrationMode = "online" | "offline" | "restart" | "ha" | "recover";
 
 export const guestPlanSchema = z.object({
   vmid: z.number().int(),
@@ -38,7 +42,7 @@ export const guestPlanSchema = z.object({
   name: z.string().nullable(),
   source: z.string(),
   target: z.string(),
-  mode: z.enum(["online", "offline", "restart", "ha"]),
+  mode: z.enum(["online", "offline", "restart", "ha", "recover"]),
   running: z.boolean(),
   haSid: z.string().nullable(),
   /** The job whose target is `target`: Proxmox turns it around to point back at `source`. */
@@ -57,5 +61,9 @@ export const operationPlanSchema = z.object({
 });
 export type OperationPlan = z.infer<typeof operationPlanSchema>;
 
-export const STEP_KINDS = ["preflight", "migrate", "verify-placement", "verify-jobs", "leave-alone"] as const;
+export const STEP_KINDS = [
+  "preflight", "migrate", "verify-placement", "verify-jobs", "leave-alone",
+  // Part 2: recovery from a dead node.
+  "recovery-preflight", "confirm-fenced", "verify-node-dead", "move-config", "start-guest", "verify-jobs-parked", "follow-ha",
+] as const;
 export type StepKind = (typeof STEP_KINDS)[number];

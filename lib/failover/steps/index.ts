@@ -2,6 +2,9 @@ import type { StepHandler } from "../step-types";
 import type { StepKind } from "../types";
 import { leaveAloneStep, preflightStep, verifyJobsStep, verifyPlacementStep } from "./guest-checks";
 import { migrateStep } from "./migrate";
+import { moveConfigStep } from "./move-config";
+import { confirmFencedStep, followHaStep, recoveryPreflightStep, verifyJobsParkedStep, verifyNodeDeadStep } from "./recovery-checks";
+import { startGuestStep } from "./start-guest";
 
 export const STEP_HANDLERS: Record<StepKind, StepHandler> = {
   preflight: preflightStep,
@@ -9,4 +12,11 @@ export const STEP_HANDLERS: Record<StepKind, StepHandler> = {
   "verify-placement": verifyPlacementStep,
   "verify-jobs": verifyJobsStep,
   "leave-alone": leaveAloneStep,
+  "recovery-preflight": recoveryPreflightStep,
+  "confirm-fenced": confirmFencedStep,
+  "verify-node-dead": verifyNodeDeadStep,
+  "move-config": moveConfigStep,
+  "start-guest": startGuestStep,
+  "verify-jobs-parked": verifyJobsParkedStep,
+  "follow-ha": followHaStep,
 };
