@@ -19,6 +19,8 @@ export type StepView = {
   taskLog: string[];
   progress: string | null;
   exitstatus: string | null;
+  /** Recovery without a credential: the commands the operator runs on the target, while the step waits for them. */
+  commands: string[] | null;
 };
 
 export type ReversedJobView = {
@@ -67,16 +69,18 @@ export async function getOperationView(db: PrismaClient, operationId: string, vi
   ]);
   const plan = operationPlanSchema.parse(JSON.parse(op.plan));
   const steps = op.steps.map((s): StepView => {
-    const result = JSON.parse(s.result) as { taskLog?: string[]; progress?: string | null; exitstatus?: string | null };
+    const result = JSON.parse(s.result) as { taskLog?: string[]; progress?: string | null; exitstatus?: string | null; mode?: string; commands?: string[] };
     return {
       id: s.id, seq: s.seq, vmid: s.vmid, kind: s.kind, title: s.title, state: s.state, checks: JSON.parse(s.checks) as Check[], upid: s.upid,
       message: s.message, startedAt: s.startedAt?.toISOString() ?? null, endedAt: s.endedAt?.toISOString() ?? null,
       taskLog: result.taskLog ?? [], progress: result.progress ?? null, exitstatus: result.exitstatus ?? null,
+      commands: result.mode === "manual" && Array.isArray(result.commands) ? result.commands : null,
     };
   });
   const reversedJobs: ReversedJobView[] = [];
   for (const g of plan.guests) {
-    const migrate = op.steps.find((s) => s.kind === "migrate" && s.vmid === g.vmid);
+    // A migration, or a recovery's configuration move: either way Proxmox turns the job around.
+    const migrate = op.steps.find((s) => (s.kind === "migrate" || s.kind === "move-config") && s.vmid === g.vmid);
     if (migrate?.state !== "done") continue;
     const movedAt = Number((JSON.parse(migrate.result) as { movedAt?: number }).movedAt ?? 0);
     const row = await db.replicationJob.findUnique({ where: { clusterId_jobId: { clusterId: op.clusterId, jobId: g.jobId } } });

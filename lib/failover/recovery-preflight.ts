@@ -4,6 +4,7 @@ import { guardManualMove } from "./ha-guard";
 import { guestEntries, haResourceOf, isOnline, jobsOfGuest, type LiveCluster } from "./live-state";
 import { dataLossWindow, type DataLossWindow, type OutageReplica, type OutageTimes } from "./outage";
 import type { LockHolder } from "./preflight";
+export { configPath, recoveryCommands } from "./recovery-commands";
 import { checklistVerdict, type Check, type CheckResultName, type GuestPlan } from "./types";
 
 // The checklist before a non-HA guest is recovered from a dead node (Proxmox's manual procedure,
@@ -46,19 +47,6 @@ export type RecoveryPreflight = {
   /** Set when the cluster is not quorate: the `pvecm expected` way out and its price. */
   quorum: { command: string; explanation: string } | null;
 };
-
-export function configPath(node: string, type: string, vmid: number): string {
-  return `/etc/pve/nodes/${node}/${type === "lxc" ? "lxc" : "qemu-server"}/${vmid}.conf`;
-}
-
-/** The root-shell commands of §6.9 for this guest, run on the target: what an operator types without a credential. */
-export function recoveryCommands(g: Pick<GuestPlan, "vmid" | "type" | "source" | "target">): string[] {
-  return [
-    `# on ${g.target}, as root (SSH or the node's web shell)`,
-    `pvecm status   # go on only if it says "Quorate: Yes"`,
-    `mv ${configPath(g.source, g.type, g.vmid)} ${configPath(g.target, g.type, g.vmid)}`,
-  ];
-}
 
 export function quorumWayOut(live: LiveCluster, deadNode: string): { command: string; explanation: string } {
   const online = [...live.nodes.entries()].filter(([, up]) => up).map(([n]) => n);
