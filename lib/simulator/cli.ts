@@ -10,13 +10,15 @@ import { createSimulator } from "./simulator";
 
 // `npm run simulator -- --port 8006 --scenario demo --seed 1 --data-dir ./data/simulator`
 // Extra: --speed N, --start=<ISO|unix|-24h>, --warmup 24h, --nodes/--guests (large),
-// --timezone, --host, --auth-delay-ms, --script <file.json> (timed events from the start time).
-// Credentials come from SIM_* environment variables.
+// --timezone, --host, --auth-delay-ms, --script <file.json> (timed events from the start time),
+// --ssh-port (first node's sshd; default --port + 1000).
+// Credentials come from SIM_* environment variables; SIM_SSH_AUTHORIZED_KEY (or the first line of
+// <data-dir>/authorized_keys) is a public key root may log in with over SSH.
 
 const USAGE = `usage: npm run simulator -- [--port 8006] [--scenario demo|large|empty] [--seed 1]
        [--data-dir ./data/simulator] [--speed 1] [--start=<ISO|unix|-24h>] [--warmup 24h]
        [--nodes 20] [--guests 2000] [--timezone UTC] [--host 127.0.0.1] [--auth-delay-ms 3000]
-       [--script incident.json]`;
+       [--script incident.json] [--ssh-port <port+1000>]`;
 
 function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(text.trim());
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
       timezone: { type: "string" },
       "auth-delay-ms": { type: "string" },
       script: { type: "string" },
+      "ssh-port": { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -87,12 +90,21 @@ async function main(): Promise<void> {
     console.log(`warm-up: replayed ${values.warmup} of cluster time in ${Date.now() - t0} ms`);
   }
 
-  const servers = await startServers(sim, { host: values.host, port: Number(values.port), dataDir });
+  const sshAuthorizedKey = process.env.SIM_SSH_AUTHORIZED_KEY || (await readAuthorizedKey(dataDir));
+  const servers = await startServers(sim, {
+    host: values.host,
+    port: Number(values.port),
+    dataDir,
+    sshPort: values["ssh-port"] !== undefined ? Number(values["ssh-port"]) : undefined,
+    sshAuthorizedKey,
+  });
   const c = sim.credentials;
   console.log(`Proxmox VE simulator: scenario '${scenario}', seed ${values.seed}, clock ${new Date(sim.clock.nowMs()).toISOString()} x${sim.clock.speed}`);
   for (const e of servers.endpoints) console.log(`  ${e.node.padEnd(6)} ${e.url}/api2/json  fingerprint ${e.fingerprint}`);
+  for (const e of servers.endpoints) console.log(`  ${e.node.padEnd(6)} ssh root@${values.host} -p ${e.sshPort}  host key ${e.sshFingerprint}`);
   console.log(`  cluster CA: ${resolve(dataDir, "pve-root-ca.pem")}`);
   console.log(`  login:         root@pam / ${c.rootPassword}`);
+  console.log(`  ssh login:     root / ${c.rootPassword}${sshAuthorizedKey ? `, or the key ${sshAuthorizedKey.trim().split(/\s+/).slice(0, 2).join(" ").slice(0, 40)}...` : ""}`);
   console.log(`  API token:     PVEAPIToken=${c.tokenId}=${c.tokenSecret}`);
   console.log(`  auditor token: PVEAPIToken=${c.auditorTokenId}=${c.auditorTokenSecret}  (PVEAuditor on /)`);
   console.log(`  control API:   ${servers.endpoints[0]?.url ?? ""}/control/clock  (Authorization: Bearer ${sim.controlToken})`);
@@ -123,6 +135,17 @@ async function main(): Promise<void> {
   ticker?.unref();
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+}
+
+/** The first key line of `<data-dir>/authorized_keys`, if that file exists. */
+async function readAuthorizedKey(dataDir: string): Promise<string | undefined> {
+  try {
+    const text = await readFile(join(dataDir, "authorized_keys"), "utf8");
+    return text.split("\n").find((l) => l.trim() && !l.startsWith("#"));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
+  }
 }
 
 main().catch((err: unknown) => {

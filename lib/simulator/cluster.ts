@@ -113,6 +113,11 @@ export class ClusterModel {
   readonly nodeListeners: ((node: string, online: boolean, at?: number) => void)[] = [];
   /** Forced quorum (control API / scripts): undefined follows the votes of the online nodes. */
   quorumOverride?: boolean;
+  /**
+   * Expected votes lowered with `pvecm expected N` (corosync votequorum); undefined means one vote
+   * per configured node. A node that joins brings corosync.conf's expected votes back, so it clears.
+   */
+  expectedVotesOverride?: number;
   /** Called after the quorum state may have changed. */
   readonly quorumListeners: ((at?: number) => void)[] = [];
 
@@ -121,7 +126,10 @@ export class ClusterModel {
     const node = this.requireNode(name);
     if (node.online === online) return;
     node.online = online;
-    if (online) delete node.offlineSince;
+    if (online) {
+      delete node.offlineSince;
+      this.expectedVotesOverride = undefined;
+    }
     else node.offlineSince = at;
     this.touch();
     for (const listener of this.nodeListeners) listener(name, online, at);
@@ -136,7 +144,26 @@ export class ClusterModel {
 
   isQuorate(): boolean {
     if (this.quorumOverride !== undefined) return this.quorumOverride;
-    return this.nodes.filter((n) => n.online).length * 2 > this.nodes.length;
+    const votes = this.votequorum();
+    return votes.total >= votes.quorum;
+  }
+
+  /** votequorum's figures: one vote per node, quorum = expected / 2 + 1 (`pvecm status`). */
+  votequorum(): { expected: number; total: number; quorum: number } {
+    const total = this.nodes.filter((n) => n.online).length;
+    const expected = Math.max(this.expectedVotesOverride ?? this.nodes.length, total);
+    return { expected, total, quorum: Math.floor(expected / 2) + 1 };
+  }
+
+  /** `pvecm expected N`: answers false (CS_ERR_INVALID_PARAM) when the partition would lose quorum by it. */
+  setExpectedVotes(expected: number, at?: number): boolean {
+    const total = this.nodes.filter((n) => n.online).length;
+    const effective = Math.max(expected, total);
+    if (Math.floor(effective / 2) + 1 > total) return false;
+    this.expectedVotesOverride = effective;
+    this.touch();
+    for (const listener of this.quorumListeners) listener(at);
+    return true;
   }
 
   addStorage(config: StorageConfig, sizes: Record<string, number>): void {

@@ -3,6 +3,9 @@ import type { ClusterModel } from "./cluster";
 import type { Guest, JobConfig, JobState, LogLine, SimNode, Volume } from "./model-types";
 import { keyedRandom } from "./prng";
 import { formatLogTime } from "./time-format";
+import { logger } from "@/lib/logger";
+import { ZfsError, zfsNamespace } from "./zfs-datasets";
+import { receive, replicationReceiveError, replicationStream, snapshotDeleteError } from "./zfs-receive";
 
 /**
  * One pvesr run of one job, planned at its start (pve-guest-common src/PVE/Replication.pm:
@@ -145,7 +148,11 @@ class Run {
       if (failed) return failed;
     }
     for (const [volid, base] of bases) this.log(`delete previous replication snapshot '${base}' on ${volid}`, 0.05);
-    for (const [volid, base] of bases) this.log(`(remote_finalize_local_job) delete stale replication snapshot '${base}' on ${volid}`, 0.2);
+    for (const [volid, base] of bases) {
+      this.log(`(remote_finalize_local_job) delete stale replication snapshot '${base}' on ${volid}`, 0.2);
+      const refused = snapshotDeleteError(model, job.target, this.dataset(volid), base);
+      if (refused) this.log(`(remote_finalize_local_job) delete stale replication snapshot error: ${refused.replace(/\n/g, " ")}`, 0.05);
+    }
     this.log("end replication job", 0.01);
 
     const storeIds = this.storeIds();
@@ -162,11 +169,24 @@ class Run {
         for (const volid of volids) {
           const local = model.volume(node, volid);
           if (!local) continue;
-          dropJobSnapshots(local, job.id);
+          const base = bases.get(volid);
+          const stream = base ? replicationStream(model, node, volid, base, snap, start) : undefined;
           local.snapshots.set(snap, start);
-          const remote = model.volume(job.target, volid) ?? { ...local, snapshots: new Map(), ctime: start };
-          delete remote.divergent;
-          dropJobSnapshots(remote, job.id);
+          dropJobSnapshots(local, job.id, snap);
+          const existing = model.volume(job.target, volid);
+          if (existing && stream) {
+            // zfs recv -F of the -R -I stream: stale snapshots go, the copy rolls back to the base.
+            try {
+              receive(zfsNamespace(model, job.target), this.dataset(volid), stream, true, start);
+            } catch (err) {
+              if (!(err instanceof ZfsError)) throw err;
+              logger.warn({ job: job.id, volid, err: err.message }, "simulator: the target changed during the run; its receive is skipped");
+            }
+          }
+          const remote = existing ?? { ...local, snapshots: new Map(), ctime: start };
+          if (!existing) delete remote.divergent;
+          // finalize-local-job: a cloned old snapshot cannot be destroyed and stays.
+          dropJobSnapshots(remote, job.id, snap, (name) => snapshotDeleteError(model, job.target, this.dataset(volid), name) === undefined);
           remote.snapshots.set(snap, start);
           remote.size = local.size;
           remote.used = local.used;
@@ -251,6 +271,13 @@ class Run {
       const kind = base ? "incremental stream" : "new filesystem stream";
       return failSend([`cannot receive ${kind}: out of space`, `command 'zfs recv -F -- ${dataset}' failed: exit code 1`]);
     }
+    const stream = base ? replicationStream(model, node, volid, base, snap, start) : undefined;
+    const refused = stream && replicationReceiveError(model, job.target, dataset, stream);
+    if (refused) {
+      // The kernel refuses at the end of the stream (dmu_recv_end_check): everything was sent.
+      this.progress(bytes, bandwidth, `${dataset}@${snap}`);
+      return failSend([...refused.split("\n"), `command 'zfs recv -F -x encryption -- ${dataset}' failed: exit code 1`]);
+    }
     this.progress(bytes, bandwidth, `${dataset}@${snap}`);
     targetFree.set(storage, free - bytes);
     this.log(`[${job.target}] successfully imported '${volid}'`, 0.2);
@@ -288,6 +315,11 @@ class Run {
     return keyedRandom(this.model.seed, this.job.id, this.start, label);
   }
 
+  /** `<pool>/<volname>` of a volume of this run. */
+  private dataset(volid: string): string {
+    return `${this.model.storageConfig(volid.split(":")[0] as string)?.pool ?? "rpool/data"}/${volid.split(":")[1]}`;
+  }
+
   private storeIds(): string[] {
     return [...new Set(this.volids.map((v) => v.split(":")[0] as string))].sort();
   }
@@ -297,6 +329,6 @@ function jobSnapshots(volume: Volume | undefined, jobId: string): string[] {
   return [...(volume?.snapshots.keys() ?? [])].filter((name) => name.startsWith(`__replicate_${jobId}_`));
 }
 
-function dropJobSnapshots(volume: Volume | undefined, jobId: string): void {
-  for (const name of jobSnapshots(volume, jobId)) volume?.snapshots.delete(name);
+function dropJobSnapshots(volume: Volume | undefined, jobId: string, keep?: string, deletable: (name: string) => boolean = () => true): void {
+  for (const name of jobSnapshots(volume, jobId)) if (name !== keep && deletable(name)) volume?.snapshots.delete(name);
 }

@@ -6,6 +6,7 @@ import type { Socket } from "node:net";
 import { logger } from "@/lib/logger";
 
 import { loadOrCreateCertificates } from "./certs";
+import { startSshServers } from "./ssh/server";
 import { ConnectionResetError, NodeUnreachableError } from "./handler";
 import type { Simulator } from "./simulator";
 
@@ -14,11 +15,28 @@ export type ListenOptions = {
   host?: string;
   /** Port of the first node; the others follow (port+1, ...). 0 gives every node an ephemeral port. */
   port?: number;
-  /** Where the CA and node certificates live (created on first start). */
+  /** Where the CA and node certificates and the SSH host keys live (created on first start). */
   dataDir: string;
+  /**
+   * Port of the first node's sshd; the others follow (sshPort+1, ...). Default: the API port + 1000
+   * (pve1 8006 → 9006), or ephemeral when `port` is 0.
+   */
+  sshPort?: number;
+  /** An OpenSSH public key line that may log in as root (besides the root password). */
+  sshAuthorizedKey?: string;
 };
 
-export type NodeEndpoint = { node: string; port: number; url: string; fingerprint: string };
+export type NodeEndpoint = {
+  node: string;
+  port: number;
+  url: string;
+  /** SHA-256 of the node's TLS certificate (`AA:BB:...`). */
+  fingerprint: string;
+  /** The node's sshd (root login with the root password or the authorized key). */
+  sshPort: number;
+  /** The node's SSH host key as OpenSSH prints it (`SHA256:...`). */
+  sshFingerprint: string;
+};
 
 export type RunningServers = {
   endpoints: NodeEndpoint[];
@@ -51,6 +69,14 @@ export async function startServers(sim: Simulator, options: ListenOptions): Prom
     servers.set(name, { server, port });
   }
 
+  const ssh = await startSshServers(sim, {
+    host,
+    port: options.sshPort ?? (options.port === 0 ? 0 : (options.port ?? 8006) + 1000),
+    dataDir: options.dataDir,
+    authorizedKey: options.sshAuthorizedKey,
+  });
+  const sshOf = new Map(ssh.endpoints.map((e) => [e.node, e]));
+
   const onNodeChange = (name: string, online: boolean) => {
     const entry = servers.get(name);
     if (!entry) return;
@@ -68,11 +94,14 @@ export async function startServers(sim: Simulator, options: ListenOptions): Prom
       port,
       url: `https://${host}:${port}`,
       fingerprint: certs.nodes.get(node)?.fingerprint ?? "",
+      sshPort: sshOf.get(node)?.port ?? 0,
+      sshFingerprint: sshOf.get(node)?.hostKeyFingerprint ?? "",
     })),
     caCert: certs.caCert,
     async close() {
       const i = sim.model.nodeListeners.indexOf(onNodeChange);
       if (i >= 0) sim.model.nodeListeners.splice(i, 1);
+      await ssh.close();
       await Promise.all(
         [...servers.values()].map(
           ({ server }) =>

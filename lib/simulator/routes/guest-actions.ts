@@ -1,8 +1,8 @@
 import { checkMigrateRequest, migrateGuest } from "../guest-migration";
 import { checkPowerRequest, guestWord, powerAction } from "../guest-power";
 import type { PowerAction } from "../guest-power";
-import type { GuestType } from "../model-types";
-import type { RouteContext, RouteTable } from "../route-types";
+import type { Guest, GuestType, Task } from "../model-types";
+import type { RouteContext, RouteTable, SimCore } from "../route-types";
 import { optNum, optStr, str } from "../route-types";
 import { startTask } from "../tasks";
 import { requireGuestOn } from "./guests";
@@ -28,19 +28,22 @@ export const guestActionRoutes: RouteTable = {
 const taskUser = (ctx: RouteContext) => ctx.auth.tokenid ?? ctx.auth.userid;
 
 function power(ctx: RouteContext, type: GuestType, action: PowerAction): string {
-  const { core, now } = ctx;
-  const guest = requireGuestOn(core.model, ctx.params, type);
+  return requestPower(ctx.core, requireGuestOn(ctx.core.model, ctx.params, type), action, taskUser(ctx), ctx.now).upid;
+}
+
+/** vm_start/vm_stop/vm_shutdown as the API and `qm`/`pct` run them: HA-managed guests only file a request. */
+export function requestPower(core: SimCore, guest: Guest, action: PowerAction, user: string, now: number): Task {
   if (core.ha.isManaged(guest)) {
     const want = action === "start" ? "started" : "stopped";
     checkPowerRequest(core.model, guest, action);
     const task = startTask(core.model, {
-      node: guest.node, type: want === "started" ? "hastart" : "hastop", id: String(guest.vmid), user: taskUser(ctx), start: Math.floor(now), duration: 0.4,
+      node: guest.node, type: want === "started" ? "hastart" : "hastop", id: String(guest.vmid), user, start: Math.floor(now), duration: 0.4,
       lines: [{ dt: 0.05, msg: `Requesting HA ${want === "started" ? "start" : "stop"} for ${guestWord(guest)} ${guest.vmid}` }],
     });
     core.ha.request(guest, want, now);
-    return task.upid;
+    return task;
   }
-  return powerAction({ model: core.model, events: core.events }, guest, action, taskUser(ctx), now).upid;
+  return powerAction({ model: core.model, events: core.events }, guest, action, user, now);
 }
 
 function migrate(ctx: RouteContext, type: GuestType): string {

@@ -81,7 +81,7 @@ export function requireGuestOn(model: ClusterModel, params: RouteContext["params
   return guest;
 }
 
-function guestConfig(model: ClusterModel, g: Guest): Record<string, unknown> {
+export function guestConfig(model: ClusterModel, g: Guest): Record<string, unknown> {
   const mac = macOf(model.seed, g.vmid);
   const disks = Object.fromEntries(
     g.disks.map((d) => {
