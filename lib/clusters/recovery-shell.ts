@@ -1,6 +1,7 @@
 import "server-only";
 import { UserError } from "@/lib/auth/users";
 import { logger } from "@/lib/logger";
+import { SshHostKeyChangedError } from "@/lib/ssh/errors";
 import type { RemoteShell, RemoteShellFor } from "@/lib/ssh/remote-shell";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { openRecoverySecret, readNodeAddresses } from "./recovery-credential";
@@ -24,11 +25,9 @@ export type OpenShell = (options: OpenShellOptions) => Promise<{ shell: RemoteSh
 
 export type RecoveryShellDeps = { db: PrismaClient; encryptionKey: Buffer; open: OpenShell; now?: () => Date; timeoutMs?: number };
 
-/** lib/ssh's refusal of a changed host key, recognised by shape (its class may come from another bundle). */
+/** lib/ssh's refusal of a changed host key (a tagged error: recognised across Next bundles). */
 function changedHostKey(error: unknown): { expected: string; presented: string } | null {
-  if (!(error instanceof Error)) return null;
-  const e = error as Error & { expected?: unknown; presented?: unknown };
-  return typeof e.expected === "string" && typeof e.presented === "string" ? { expected: e.expected, presented: e.presented } : null;
+  return error instanceof SshHostKeyChangedError ? { expected: error.expected, presented: error.presented } : null;
 }
 
 export function createRecoveryShellFor(deps: RecoveryShellDeps): RemoteShellFor {

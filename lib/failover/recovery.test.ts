@@ -8,7 +8,11 @@ import type { FailoverDeps } from "./deps";
 import { advanceOperation } from "./engine";
 import { gatherRecoveryPreflight } from "./recovery-gather";
 import { startNodeRecovery, startRecovery } from "./recovery-operations";
-import { operatorMovesConfig } from "./recovery-test-support";
+import { trustOfferedHostKey, getRecoveryCredentialView } from "@/lib/clusters/recovery-credential";
+import { testRecoveryConnection } from "@/lib/clusters/recovery-shell";
+import { openRemoteShell } from "@/lib/ssh/client";
+import type { RemoteShellFor } from "@/lib/ssh/remote-shell";
+import { operatorMovesConfig, storeSimulatorCredential } from "./recovery-test-support";
 
 // Recovery of non-HA guests from a dead node, against the simulated cluster over HTTPS with the
 // poller recording the outage as it does in the app, and the simulator's clock as the only clock.
@@ -128,6 +132,76 @@ describe("recovering a non-HA guest from a dead node", () => {
     expect(stopped.kind).toBe("verify-node-dead");
     expect(stopped.message).toMatch(/pve2 is back online: stopped, and VM 107 was NOT started on pve1/);
     expect((await stepOf(op.id, "start-guest")).state).toBe("skipped");
+  });
+});
+
+describe("recovering with the cluster's recovery credential (SSH)", () => {
+  const sshOf = (node: string) => fx.servers.endpoints.find((e) => e.node === node)!;
+
+  it("logs in to the target, checks quorum with pvecm status, moves the configuration and starts the guest; the host key is pinned on first use", async () => {
+    const { shellFor, encryptionKey } = await storeSimulatorCredential(db, fx);
+    await kill("pve2", 10);
+    const op = await startRecovery(gather(), { clusterId: "demo", vmid: 106, node: "pve2", confirmNode: "pve2" }, holder);
+    expect(await passes(op.id, 200, { shellFor })).toBe("succeeded");
+    expect(fx.sim.model.guest(106)).toMatchObject({ node: "pve1", status: "running", type: "lxc" });
+    expect(startTasks(106)).toHaveLength(1);
+    const move = await stepOf(op.id, "move-config");
+    expect(JSON.parse(move.result)).toMatchObject({ mode: "ssh", mvCode: 0, command: "mv /etc/pve/nodes/pve2/lxc/106.conf /etc/pve/nodes/pve1/lxc/106.conf" });
+    expect(JSON.parse(move.result).pvecm).toMatch(/Quorate:\s+Yes/);
+    const pin = await db.nodeHostKey.findUniqueOrThrow({ where: { clusterId_node: { clusterId: "demo", node: "pve1" } } });
+    expect(pin.fingerprint).toBe(sshOf("pve1").sshFingerprint);
+    // The page's view never carries the secret.
+    const view = await getRecoveryCredentialView(db, "demo");
+    expect(JSON.stringify(view)).not.toContain(fx.sim.credentials.rootPassword);
+    expect(encryptionKey).toHaveLength(32);
+    expect(placementsOk()).toBe(true);
+  });
+
+  it("a restart of the executor between the mv and recording it adopts the move instead of moving again", async () => {
+    const { shellFor } = await storeSimulatorCredential(db, fx);
+    // The executor dies right after the node ran `mv`: the answer never reaches the database.
+    const dying: RemoteShellFor = async (clusterId, node) => {
+      const shell = await shellFor(clusterId, node);
+      if (!shell) return null;
+      return { node: shell.node, close: () => shell.close(), run: async (command, options) => {
+        const out = await shell.run(command, options);
+        if (command.startsWith("mv ")) throw new Error("executor killed after sending");
+        return out;
+      } };
+    };
+    await kill("pve2", 10);
+    const op = await startRecovery(gather(), { clusterId: "demo", vmid: 107, node: "pve2", confirmNode: "pve2" }, holder);
+    for (let i = 0; i < 20 && (await stepOf(op.id, "move-config")).state !== "acting"; i++) await passes(op.id, 1, { shellFor: dying });
+    expect((await stepOf(op.id, "move-config")).state).toBe("acting");
+    expect(fx.sim.model.guest(107)?.node).toBe("pve1");
+    expect(await passes(op.id, 200, { shellFor })).toBe("succeeded");
+    const move = await stepOf(op.id, "move-config");
+    expect(move.message).toMatch(/Proxmox lists VM 107 on pve1/);
+    const audit = await db.auditEvent.findMany({ where: { targetType: "failover", targetId: op.id, action: "failover.task" } });
+    expect(audit.some((a) => a.details.includes("went out before the restart"))).toBe(true);
+    expect(startTasks(107)).toHaveLength(1);
+    expect(fx.sim.model.guest(107)).toMatchObject({ node: "pve1", status: "running" });
+  });
+
+  it("a changed host key stops the connection, shows both fingerprints, and an admin may trust the new key", async () => {
+    const { shellFor } = await storeSimulatorCredential(db, fx);
+    const wrong = sshOf("pve3").sshFingerprint;
+    await db.nodeHostKey.create({ data: { clusterId: "demo", node: "pve1", fingerprint: wrong, pinnedAt: new Date(now()) } });
+    await kill("pve2", 10);
+    const op = await startRecovery(gather(), { clusterId: "demo", vmid: 107, node: "pve2", confirmNode: "pve2" }, holder);
+    expect(await passes(op.id, 20, { shellFor })).toBe("failed");
+    const move = await stepOf(op.id, "move-config");
+    expect(move.state).toBe("failed");
+    expect(move.message).toContain(wrong);
+    expect(move.message).toContain(sshOf("pve1").sshFingerprint);
+    expect(fx.sim.model.guest(107)?.node).toBe("pve2");
+    expect(startTasks(107)).toHaveLength(0);
+    const view = await getRecoveryCredentialView(db, "demo");
+    expect(view.nodes.find((n) => n.node === "pve1")).toMatchObject({ hostKey: { fingerprint: wrong }, offered: { fingerprint: sshOf("pve1").sshFingerprint } });
+    await trustOfferedHostKey(db, "demo", "pve1", sshOf("pve1").sshFingerprint, new Date(now()));
+    const results = await testRecoveryConnection({ db, encryptionKey: (await storeSimulatorCredential(db, fx)).encryptionKey, open: openRemoteShell, timeoutMs: 5000 }, "demo");
+    expect(results.find((r) => r.node === "pve1")).toMatchObject({ ok: true });
+    expect(results.find((r) => r.node === "pve2")).toMatchObject({ ok: false, message: expect.stringMatching(/offline/) });
   });
 });
 
