@@ -56,6 +56,8 @@ export type OperationView = {
   steps: StepView[];
   locks: { vmid: number; holderLabel: string; acquiredAt: string }[];
   reversedJobs: ReversedJobView[];
+  /** Recoveries from a dead node: each guest's data-loss window as its checklist stated it before the confirmation. */
+  dataLoss: { vmid: number; text: string; seconds: number | null }[];
   /** Only the operator who started it may pause or abandon it. */
   viewerHolds: boolean;
 };
@@ -97,6 +99,10 @@ export async function getOperationView(db: PrismaClient, operationId: string, vi
     endedAt: op.endedAt?.toISOString() ?? null, pauseRequested: op.pauseRequested, abandonRequested: op.abandonRequested, summary: op.summary,
     plan, steps, locks: locks.map((l) => ({ vmid: l.vmid, holderLabel: l.holderLabel, acquiredAt: l.acquiredAt.toISOString() })),
     reversedJobs, viewerHolds: op.createdById === viewerId,
+    dataLoss: op.steps.filter((s) => s.kind === "recovery-preflight").flatMap((s) => {
+      const loss = (JSON.parse(s.result) as { dataLoss?: { text?: string; seconds?: number } | null }).dataLoss;
+      return loss?.text ? [{ vmid: s.vmid, text: loss.text, seconds: loss.seconds ?? null }] : [];
+    }),
   };
 }
 
