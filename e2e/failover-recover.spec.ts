@@ -13,6 +13,7 @@ test.describe.configure({ mode: "serial" });
 const CLUSTER = "e2e-recover";
 let fx: SimulatorFixture;
 let control: APIRequestContext;
+let clusterId = "";
 const stamp = Date.now();
 const OPERATOR = { email: `oscar-${stamp}@example.com`, name: "Oscar Operator", password: "oscars-own-pass-1" };
 
@@ -45,7 +46,7 @@ test.beforeAll(async ({ browser }) => {
     },
   });
   expect(response.status(), await response.text()).toBe(201);
-  const clusterId = ((await response.json()) as { id: string }).id;
+  clusterId = ((await response.json()) as { id: string }).id;
   const credential = await page.request.put(`/api/clusters/${clusterId}/recovery-credential`, {
     data: {
       authKind: "password",
@@ -54,7 +55,6 @@ test.beforeAll(async ({ browser }) => {
     },
   });
   expect(credential.status(), await credential.text()).toBe(200);
-  // An operator may use the credential but not read or change it.
   await createUserViaApi(page, { email: OPERATOR.email, name: OPERATOR.name, role: "operator", password: "temporary-pass-1" });
   await page.close();
   const p = await browser.newPage();
@@ -62,7 +62,6 @@ test.beforeAll(async ({ browser }) => {
   await expect(p).toHaveURL(/\/account\/password/);
   const change = await p.request.post("/api/account/password", { data: { currentPassword: "temporary-pass-1", newPassword: OPERATOR.password } });
   expect(change.status(), await change.text()).toBe(200);
-  expect((await p.request.get(`/api/clusters/${clusterId}/recovery-credential`)).status()).toBe(403);
   await p.close();
 });
 
@@ -86,6 +85,8 @@ test.afterAll(async ({ browser }) => {
 
 test("an operator recovers a non-HA guest from a killed node over SSH, after confirming the node is off", async ({ page }) => {
   await signInAs(page, OPERATOR);
+  // An operator uses the credential but may neither read nor change it.
+  expect((await page.request.get(`/api/clusters/${clusterId}/recovery-credential`)).status()).toBe(403);
   await page.goto("/failover");
   await controlCall("PUT", "/control/nodes/pve2", { online: 0 });
   const node = page.getByTestId("down-node-pve2");
@@ -115,8 +116,8 @@ test("an operator recovers a non-HA guest from a killed node over SSH, after con
 
   await expect(page).toHaveURL(/\/failover\/operations\//);
   await expect(page.getByText("Recover VM 107 (app-02) from pve2 on pve1").first()).toBeVisible();
-  await expect(page.getByTestId("failover-step").filter({ hasText: "Start VM 107 on pve1" })).toHaveAttribute("data-state", "done", { timeout: 60_000 });
-  await expect(page.getByTestId("failover-step").filter({ hasText: "Move VM 107's configuration" })).toContainText("Proxmox lists VM 107 on pve1");
+  await expect(page.getByTestId("failover-step").filter({ hasText: "Start VM 107 (app-02) on pve1" })).toHaveAttribute("data-state", "done", { timeout: 60_000 });
+  await expect(page.getByTestId("failover-step").filter({ hasText: "Move VM 107 (app-02)'s configuration" })).toContainText("Proxmox lists VM 107 on pve1");
   // Proxmox on pve1 turns the job around within a minute; the old node is still down.
   await controlCall("POST", "/control/clock", { advance: 70 });
   await expect(page.getByTestId("failover-step").filter({ hasText: "Show job 107-0" })).toContainText("Parked while pve2 is down", { timeout: 60_000 });
