@@ -1,4 +1,5 @@
 import { logger } from "@/lib/logger";
+import { SshConnectionError } from "@/lib/ssh/errors";
 import type { RemoteShell } from "@/lib/ssh/remote-shell";
 import { guestEntries, isOnline, readLiveCluster } from "../live-state";
 import { configPath, quorumWayOut, recoveryCommands } from "../recovery-preflight";
@@ -17,7 +18,8 @@ export function pvecmSaysQuorate(stdout: string): boolean {
   return /^\s*Quorate:\s+Yes\b/m.test(stdout);
 }
 
-type ShellOutcome = { shell: RemoteShell | null; error: string | null };
+/** `unreachable`: try again (the node is busy, the network blinked); `refused`: a changed host key or a refused login stops. */
+type ShellOutcome = { shell: RemoteShell | null; error: string | null; kind?: "unreachable" | "refused" };
 
 async function openShell(ctx: StepContext, target: string): Promise<ShellOutcome> {
   if (!ctx.deps.shellFor) return { shell: null, error: null };
@@ -27,7 +29,7 @@ async function openShell(ctx: StepContext, target: string): Promise<ShellOutcome
     // A changed host key or a refused login: never fall back to anything weaker, stop and say why.
     const message = error instanceof Error ? error.message : String(error);
     logger.warn({ operationId: ctx.op.id, target, err: message }, "Recovery could not open a shell on the target");
-    return { shell: null, error: message };
+    return { shell: null, error: message, kind: error instanceof SshConnectionError ? "unreachable" : "refused" };
   }
 }
 
@@ -48,7 +50,8 @@ export const moveConfigStep: StepHandler = {
       return { outcome: "fail", message: `Proxmox lists ${guestLabel(g)} on ${entries.map((e) => e.node).join(", ") || "no node"}, not on ${g.source} alone: stopped before moving anything.` };
     }
     if (!live.quorate) return { outcome: "wait", message: `No quorum: waiting for it before moving anything. ${quorumWayOut(live, g.source).explanation}`, result: { commands } };
-    const { shell, error } = await openShell(ctx, g.target);
+    const { shell, error, kind } = await openShell(ctx, g.target);
+    if (error && kind === "unreachable") return { outcome: "wait", message: `No SSH connection to ${g.target} yet (${error}); trying again. Nothing was moved.`, result: { commands } };
     if (error) return { outcome: "fail", message: `Cannot log in to ${g.target} with the recovery credential: ${error}. Nothing was moved.` };
     if (!shell) {
       return {
