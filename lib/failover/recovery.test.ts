@@ -64,10 +64,14 @@ beforeEach(async () => {
   // Two hours of schedule (every job synced), then the poller keeps the disk lists.
   for (let i = 0; i < 120; i++) fx.sim.advance(60);
   await poll(6);
-});
+  // Setup replays two hours and six polls: room for a loaded machine.
+}, 60_000);
 afterEach(() => cleanup());
 
-describe("recovering a non-HA guest from a dead node", () => {
+// Each scenario runs hundreds of passes over HTTPS and SSH: room for a loaded machine.
+const LONG = { timeout: 120_000 };
+
+describe("recovering a non-HA guest from a dead node", LONG, () => {
   it("without a credential shows the commands, sees the operator's move, starts the guest once and shows the job turned around and parked", async () => {
     await kill("pve2", 10);
     const op = await startRecovery(gather(), { clusterId: "demo", vmid: 107, node: "pve2", confirmNode: "pve2" }, holder);
@@ -135,7 +139,7 @@ describe("recovering a non-HA guest from a dead node", () => {
   });
 });
 
-describe("recovering with the cluster's recovery credential (SSH)", () => {
+describe("recovering with the cluster's recovery credential (SSH)", LONG, () => {
   const sshOf = (node: string) => fx.servers.endpoints.find((e) => e.node === node)!;
 
   it("logs in to the target, checks quorum with pvecm status, moves the configuration and starts the guest; the host key is pinned on first use", async () => {
@@ -205,7 +209,7 @@ describe("recovering with the cluster's recovery credential (SSH)", () => {
   });
 });
 
-describe("recovering a whole node", () => {
+describe("recovering a whole node", LONG, () => {
   it("recovers the non-HA guests with a replica, follows HA's guest and lists the unreplicated one as not recoverable", async () => {
     await kill("pve1", 10);
     const op = await startNodeRecovery(gather(), { clusterId: "demo", node: "pve1", parallelism: 2, confirmNode: "pve1" }, holder);
