@@ -82,8 +82,16 @@ export function zfsNamespace(model: ClusterModel, node: string) {
       for (const fs of out) if (fs.used === 0 && fs.type === "filesystem") fs.used = out.filter((d) => d.name.startsWith(`${fs.name}/`)).reduce((s, d) => s + d.used, 0) + 98_304;
       return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     },
+    /** Direct lookups (pvesr asks on every run; listing a large node each time would be slow). */
     get(name: string): Dataset | undefined {
-      return ns.list().find((d) => d.name === name);
+      const extra = z.extras.get(name);
+      if (extra) return extra;
+      const slash = name.lastIndexOf("/");
+      const pool = name.slice(0, slash);
+      const storage = model.storages.find((st) => st.type === "zfspool" && st.pool === pool);
+      const vol = storage ? model.volume(node, `${storage.storage}:${name.slice(slash + 1)}`) : undefined;
+      if (vol) return volumeDataset(vol);
+      return baseFilesystems(model).includes(name) ? ns.list().find((d) => d.name === name) : undefined;
     },
     require(name: string, what = "open"): Dataset {
       const ds = ns.get(name);
@@ -92,7 +100,9 @@ export function zfsNamespace(model: ClusterModel, node: string) {
     },
     /** Datasets (on this node) that are clones of `<dataset>@<snap>`. */
     clonesOf(snapshot: string): Dataset[] {
-      return ns.list().filter((d) => d.origin === snapshot);
+      const out = [...z.extras.values()].filter((d) => d.origin === snapshot);
+      for (const [name, origin] of z.volumeOrigins) if (origin === snapshot) out.push(ns.get(name) as Dataset);
+      return out.filter(Boolean);
     },
     snapshotHeld(snapshot: string): Divergent | undefined {
       return z.snapHeld.get(snapshot);
@@ -143,6 +153,7 @@ export function zfsNamespace(model: ClusterModel, node: string) {
       if (children.length && !recursive) throw new ZfsError(`cannot destroy '${name}': ${ds.type} has children\nuse '-r' to destroy the following datasets:\n${children.join("\n")}`);
       const dependents = [...ds.snapshots.keys()].flatMap((s) => ns.clonesOf(`${name}@${s}`).map((c) => c.name));
       if (dependents.length) throw new ZfsError(`cannot destroy '${name}': ${ds.type} has dependent clones\nuse '-R' to destroy the following datasets:\n${dependents.join("\n")}`);
+      if (inUse(ds)) throw new ZfsError(`cannot destroy '${name}': dataset is busy`);
       for (const child of ns.list().filter((d) => d.name.startsWith(`${name}/`)).reverse()) ns.destroy(child.name, true);
       if (ds.volid) model.deleteVolume(node, ds.volid);
       z.extras.delete(name);
@@ -208,6 +219,7 @@ export function zfsNamespace(model: ClusterModel, node: string) {
         ns.create(parent, "filesystem", at, undefined, true);
       }
       if (ns.list().some((d) => d.name.startsWith(`${from}/`))) throw new ZfsError(`cannot rename '${from}': renaming a dataset with children is not simulated`);
+      if (inUse(ds)) throw new ZfsError(`cannot rename '${from}': dataset is busy`);
       const moved: Dataset = { ...ds, name: to, snapshots: new Map(ds.snapshots), volid: undefined };
       if (ds.volid) model.deleteVolume(node, ds.volid);
       z.extras.delete(from);
@@ -240,6 +252,12 @@ export function zfsNamespace(model: ClusterModel, node: string) {
       return `recv-${4000 + (model.seed % 1000)}-${z.seq}`;
     },
   };
+
+  /** A disk of a guest running on this node is open (QEMU holds the zvol, the container its mount). */
+  function inUse(ds: Dataset): boolean {
+    if (!ds.volid) return false;
+    return [...model.guests.values()].some((g) => g.node === node && g.status === "running" && g.disks.some((d) => d.volid === ds.volid));
+  }
 
   function setOrigin(ds: Dataset, origin: string | undefined): void {
     const extra = z.extras.get(ds.name);

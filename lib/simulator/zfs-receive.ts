@@ -112,8 +112,7 @@ export function receive(ns: ZfsNamespace, target: string, stream: SendStream, fo
   const travelling = stream.snapshots.filter(([, t]) => (stream.intermediates ? t > (stream.base?.time ?? -1) : t === stream.snapTime));
   let ds = ns.get(target);
   if (!ds) {
-    const parent = ns.require(target.slice(0, target.lastIndexOf("/")));
-    void parent;
+    ns.require(target.slice(0, target.lastIndexOf("/")));
     ns.addExtra({ name: target, type: stream.type, used: stream.used, volsize: stream.volsize, creation: Math.floor(at), snapshots: new Map() });
     ds = ns.require(target);
   }

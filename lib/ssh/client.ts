@@ -1,6 +1,7 @@
 import "server-only";
 
 import { createHash } from "node:crypto";
+import type { Socket } from "node:net";
 import { constants } from "node:os";
 
 import { Client, utils } from "ssh2";
@@ -78,7 +79,10 @@ export function openRemoteShell(options: OpenRemoteShellOptions): Promise<Opened
     const fail = (err: SshError) => {
       if (settled) return;
       settled = true;
-      client.end();
+      // Before the handshake ends there is no session to close politely, and ssh2's destroy() skips a socket
+      // it already half-closed (readyTimeout ends it): a silent peer would keep it open, so drop it here.
+      client.destroy();
+      (client as unknown as { _sock?: Socket })._sock?.destroy();
       reject(err);
     };
     // readyTimeout covers the handshake only; the TCP connect to a black hole needs its own limit.
@@ -149,7 +153,7 @@ class Ssh2Shell implements RemoteShell {
         else resolve(result as CommandResult);
       };
       this.client.once("close", onClientClose);
-      this.client.exec(command, (err, channel: ClientChannel) => {
+      const started = (err: Error | undefined, channel: ClientChannel) => {
         if (err) return finish(new SshConnectionError(this.node, `${this.node} refused to run a command: ${err.message}`, "protocol", { cause: err }));
         timer = setTimeout(() => {
           channel.close();
@@ -168,7 +172,13 @@ class Ssh2Shell implements RemoteShell {
           if (code === undefined) return finish(new SshConnectionError(this.node, `The command on ${this.node} ended without an exit status.`, "closed"));
           finish(undefined, { code, stdout: stdout.text(), stderr: stderr.text() });
         });
-      });
+      };
+      try {
+        this.client.exec(command, started);
+      } catch (err) {
+        // ssh2 throws when the socket is already gone.
+        finish(new SshConnectionError(this.node, `The SSH connection to ${this.node} is closed.`, "closed", { cause: err }));
+      }
     });
   }
 

@@ -25,7 +25,7 @@ export async function loadOrCreateHostKeys(dataDir: string | undefined, nodes: s
       publicKey = await readOptional(join(dir, "ssh_host_ed25519_key.pub"));
     }
     if (!privateKey || !publicKey || !matches(privateKey, publicKey)) {
-      const pair = utils.generateKeyPairSync("ed25519", { comment: `root@${node}` });
+      const pair = generateEd25519KeyPair({ comment: `root@${node}` });
       privateKey = pair.private;
       publicKey = pair.public;
       if (dir) {
@@ -39,6 +39,18 @@ export async function loadOrCreateHostKeys(dataDir: string | undefined, nodes: s
     keys.set(node, { node, privateKey, publicKey: publicKey.trim(), fingerprint: sshFingerprint(publicKey) });
   }
   return keys;
+}
+
+/**
+ * ssh2's generateKeyPairSync (1.17.0) drops a leading zero byte of an ed25519 public key (about one
+ * key in 500): the key it writes cannot be parsed back. Such a pair is thrown away and drawn again.
+ */
+export function generateEd25519KeyPair(options: { comment?: string; passphrase?: string; cipher?: string; rounds?: number } = {}): { private: string; public: string } {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const pair = utils.generateKeyPairSync("ed25519", options);
+    if (!(utils.parseKey(pair.public) instanceof Error) && !(utils.parseKey(pair.private, options.passphrase) instanceof Error)) return pair;
+  }
+  throw new Error("could not generate a readable ed25519 key pair");
 }
 
 /** `SHA256:<base64 without padding>` of the public key blob, as `ssh-keygen -lf` and OpenSSH print it. */

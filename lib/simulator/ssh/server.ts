@@ -116,10 +116,15 @@ function serveClient(sim: Simulator, node: string, client: Connection, authorize
 }
 
 function finish(channel: ServerChannel, out: { code: number; stdout: string; stderr: string }): void {
-  if (out.stdout) channel.write(out.stdout);
-  if (out.stderr) channel.stderr.write(out.stderr);
-  channel.exit(out.code);
-  channel.end();
+  try {
+    if (out.stdout) channel.write(out.stdout);
+    if (out.stderr) channel.stderr.write(out.stderr);
+    channel.exit(out.code);
+    channel.end();
+  } catch (err) {
+    // The client went away (or gave up on the command) before it ended: nobody is left to answer.
+    logger.debug({ err: String(err) }, "simulator: ssh client left before its command ended");
+  }
 }
 
 function equalText(a: string, b: string): boolean {

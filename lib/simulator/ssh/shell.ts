@@ -22,6 +22,13 @@ const COMMANDS: Record<string, Command> = {
   false: () => ({ code: 1, stdout: "", stderr: "" }),
   echo: (_ctx, args) => ok(`${args.join(" ")}\n`),
   hostname: (ctx) => ok(`${ctx.node}\n`),
+  // Real time (a client's command timeout is about real time), at most a minute.
+  sleep: async (_ctx, args) => {
+    const seconds = Number(args[0]);
+    if (!(seconds >= 0)) return fail(`sleep: invalid time interval '${args[0] ?? ""}'\nTry 'sleep --help' for more information.`);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(seconds, 60) * 1000));
+    return ok("");
+  },
 };
 
 export const ok = (stdout: string): CommandOutput => ({ code: 0, stdout, stderr: "" });

@@ -1,16 +1,18 @@
 import { mkdtemp, rm, stat } from "node:fs/promises";
+import { createServer } from "node:net";
+import type { Server as NetServer, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { utils } from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { openRemoteShell } from "@/lib/ssh/client";
 import type { OpenRemoteShellOptions } from "@/lib/ssh/client";
-import { SshAuthError, SshConnectionError, SshHostKeyChangedError } from "@/lib/ssh/errors";
+import { SshAuthError, SshConnectionError, SshHostKeyChangedError, SshKeyError } from "@/lib/ssh/errors";
 import type { RemoteShell } from "@/lib/ssh/remote-shell";
 
 import { startServers } from "../server";
+import { generateEd25519KeyPair } from "./host-keys";
 import type { RunningServers } from "../server";
 import { createSimulator } from "../simulator";
 import type { Simulator } from "../simulator";
@@ -18,7 +20,8 @@ import { T0 } from "../test-support";
 
 // Real SSH over loopback: the app's client (lib/ssh) against the simulator's sshd per node.
 
-const userKey = utils.generateKeyPairSync("ed25519");
+// The operator's key, passphrase-protected as a stored recovery credential may be.
+const userKey = generateEd25519KeyPair({ passphrase: "key-passphrase", cipher: "aes256-ctr", rounds: 16 });
 
 describe("SSH into simulated nodes", () => {
   let dir: string;
@@ -60,6 +63,11 @@ describe("SSH into simulated nodes", () => {
     const firstUse = await open("pve2", { pinnedHostKey: null });
     expect(firstUse.hostKey).toBe(e.sshFingerprint);
 
+    // The key is the node's for good: a restart on the same data folder presents the same one.
+    const again = await startServers(createSimulator({ scenario: "demo", startTime: T0, speed: 0 }), { port: 0, dataDir: dir });
+    expect(again.endpoints.map((x) => x.sshFingerprint)).toEqual(servers.endpoints.map((x) => x.sshFingerprint));
+    await again.close();
+
     const wrong = endpoint("pve3").sshFingerprint;
     const refused = await open("pve2", { pinnedHostKey: wrong }).catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(SshHostKeyChangedError);
@@ -69,12 +77,14 @@ describe("SSH into simulated nodes", () => {
   it("logs in with the root password or the authorized key, and refuses a wrong password", async () => {
     const { shell } = await open("pve1");
     expect(await shell.run("hostname")).toEqual({ code: 0, stdout: "pve1\n", stderr: "" });
-    const byKey = await open("pve1", { auth: { privateKey: userKey.private } });
+    const byKey = await open("pve1", { auth: { privateKey: userKey.private, passphrase: "key-passphrase" } });
     expect((await byKey.shell.run("hostname")).stdout).toBe("pve1\n");
     const bad = await open("pve1", { auth: { password: "not-the-password" } }).catch((err: unknown) => err);
     expect(bad).toBeInstanceOf(SshAuthError);
     expect(String((bad as Error).message)).not.toContain("not-the-password");
-    const otherKey = utils.generateKeyPairSync("ed25519");
+    const locked = await open("pve1", { auth: { privateKey: userKey.private, passphrase: "wrong" } }).catch((err: unknown) => err);
+    expect(locked).toBeInstanceOf(SshKeyError);
+    const otherKey = generateEd25519KeyPair();
     expect(await open("pve1", { auth: { privateKey: otherKey.private } }).catch((err: unknown) => err)).toBeInstanceOf(SshAuthError);
   });
 
@@ -93,8 +103,40 @@ describe("SSH into simulated nodes", () => {
     expect(out.stdout).toMatch(/\n0x00000002 +1 \S+ \(local\)\n/);
   });
 
+  it("a silent peer times out with a tagged connection error; a command past its timeout is abandoned; output is capped", async () => {
+    // A peer that accepts TCP and never speaks SSH (a hung sshd, a wrong port).
+    const accepted: Socket[] = [];
+    const silent: NetServer = createServer((socket) => void accepted.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const address = silent.address();
+    const port = typeof address === "object" && address ? address.port : 0;
+    const timedOut = await openRemoteShell({ node: "ghost", host: "127.0.0.1", port, auth: { password: "x" }, timeoutMs: 300 }).catch((err: unknown) => err);
+    for (const socket of accepted) socket.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+    expect(timedOut).toBeInstanceOf(SshConnectionError);
+    expect(timedOut).toMatchObject({ reason: "timeout", node: "ghost" });
+
+    const { shell } = await open("pve1", { maxOutputBytes: 64 });
+    const slow = await shell.run("sleep 5", { timeoutMs: 200 });
+    expect(slow.code).toBe(124);
+    expect(slow.stderr).toMatch(/no answer within 0 s, the command was abandoned \(its outcome on pve1 is unknown\)/);
+    const big = await shell.run("zfs list");
+    expect(big.code).toBe(0);
+    expect(big.stdout.startsWith("NAME")).toBe(true);
+    expect(big.stdout).toMatch(/\n\[pve-standby: \d+ more bytes of output dropped\]\n$/);
+    // The connection still serves commands after an abandoned one.
+    expect((await shell.run("hostname")).stdout).toBe("pve1\n");
+  });
+
   it("a node that is down refuses SSH, and accepts it again when it is back", async () => {
+    // A node that dies under a running command: the command rejects (its outcome is unknown), nothing hangs.
+    const { shell: doomed } = await open("pve3");
+    const pending = doomed.run("sleep 5", { timeoutMs: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
     sim.setNodeOnline("pve3", false);
+    await expect(pending).rejects.toBeInstanceOf(SshConnectionError);
+    await expect(doomed.run("hostname")).rejects.toBeInstanceOf(SshConnectionError);
+
     const down = await open("pve3").catch((err: unknown) => err);
     expect(down).toBeInstanceOf(SshConnectionError);
     expect(down).toMatchObject({ reason: "refused" });
@@ -154,12 +196,16 @@ describe("recovering a guest from a dead node over SSH (pvesr.adoc's manual proc
     const move = `mv ${conf("pve1", 101)} ${conf("pve2", 101)}`;
     expect(await shell.run(move)).toEqual({ code: 1, stdout: "", stderr: `mv: cannot move '${conf("pve1", 101)}' to '${conf("pve2", 101)}': Permission denied\n` });
     expect(sim.model.guest(101)?.node).toBe("pve1");
-    // The API refuses alike: one quorum for both.
-    expect(sim.model.isQuorate()).toBe(false);
+    // The API sees the same quorum.
+    const clusterQuorate = async () => {
+      const res = await sim.handle("pve2", { method: "GET", url: "/api2/json/cluster/status", headers: { authorization: `PVEAPIToken=${sim.credentials.tokenId}=${sim.credentials.tokenSecret}` } });
+      return (JSON.parse(res.body) as { data: { type: string; quorate?: number }[] }).data.find((e) => e.type === "cluster")?.quorate;
+    };
+    expect(await clusterQuorate()).toBe(0);
 
     expect(await shell.run("pvecm expected 1")).toMatchObject({ code: 0 });
     expect((await shell.run("pvecm status")).stdout).toMatch(/\nQuorate: +Yes\n[\s\S]*\nExpected votes: +1\n[\s\S]*\nQuorum: +1 *\nFlags: +Quorate/);
-    expect(sim.model.isQuorate()).toBe(true);
+    expect(await clusterQuorate()).toBe(1);
     expect(await shell.run(move)).toEqual({ code: 0, stdout: "", stderr: "" });
     expect(sim.model.guest(101)?.node).toBe("pve2");
 
@@ -184,6 +230,16 @@ describe("recovering a guest from a dead node over SSH (pvesr.adoc's manual proc
     expect(await shell.run("qm start 103")).toEqual({ code: 255, stdout: "", stderr: "Configuration file 'nodes/pve2/qemu-server/103.conf' does not exist\n" });
     // ...and the dead node itself takes no SSH connection at all.
     await expect(shellOn("pve1")).rejects.toBeInstanceOf(SshConnectionError);
+  });
+
+  it("recovers a container the same way with pct", async () => {
+    const shell = await shellOn("pve3");
+    expect(await shell.run("mv /etc/pve/nodes/pve1/lxc/102.conf /etc/pve/nodes/pve3/lxc/ && pct start 102")).toEqual({ code: 0, stdout: "", stderr: "" });
+    sim.advance(60);
+    expect(sim.model.guest(102)).toMatchObject({ node: "pve3", status: "running" });
+    expect((await shell.run("pct list")).stdout).toMatch(/\n102 +running +proxy/);
+    expect(sim.model.jobs.get("102-0")).toMatchObject({ source: "pve3", target: "pve1" });
+    expect(await shell.run("pct start 102")).toEqual({ code: 255, stdout: "", stderr: "CT 102 already running\n" });
   });
 
   it("mv of a missing file gives coreutils' text", async () => {

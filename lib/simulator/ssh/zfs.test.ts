@@ -67,6 +67,9 @@ describe("zfs on a returning node: what survives pvesr's forced receive", () => 
     const pve1 = await shellOn("pve1");
     const written = await run(pve1, `zfs get -Hp -o value written ${DISK}`);
     expect(Number(written)).toBe(divergent);
+    const base = (await run(pve1, `zfs list -H -t snapshot -o name -s creation ${DISK}`)).trim().split("\n").pop() ?? "";
+    expect(base).toMatch(/@__replicate_101-0_\d+__$/);
+    expect(Number(await run(pve1, `zfs get -Hp -o value written@${base.split("@")[1]} ${DISK}`))).toBe(divergent);
     const from = sim.now();
     sim.advance(3600);
     const ok = runsOf101Since(from).find((r) => r.outcome === "ok");
@@ -194,5 +197,9 @@ describe("zfs send | zfs recv on one node (OpenZFS rules)", () => {
     expect((await shell.run("zfs list -Hp -o name,volsize rpool/data/vm-109-disk-0")).stdout).toBe(`rpool/data/vm-109-disk-0\t${32 * 1024 ** 3}\n`);
     expect(await shell.run("zfs list rpool/nope")).toEqual({ code: 1, stdout: "", stderr: "cannot open 'rpool/nope': dataset does not exist\n" });
     expect(await shell.run("zfs frob")).toMatchObject({ code: 2 });
+    // The disk of a running guest is open: ZFS refuses to take it away.
+    expect(sim.model.guest(109)).toMatchObject({ node: "pve3", status: "running" });
+    expect(await shell.run(`zfs destroy ${SRC}`)).toEqual({ code: 1, stdout: "", stderr: `cannot destroy '${SRC}': dataset is busy\n` });
+    expect(await shell.run(`zfs rename ${SRC} rpool/elsewhere`)).toEqual({ code: 1, stdout: "", stderr: `cannot rename '${SRC}': dataset is busy\n` });
   });
 });
