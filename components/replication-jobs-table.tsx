@@ -3,11 +3,13 @@
 import Link from "next/link";
 import { ArrowDown, ArrowRight, ArrowUp, ArrowUpDown } from "lucide-react";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { GuestState } from "@/components/guest-state";
 import { JobStatusBadge } from "@/components/job-status-badge";
 import { LagBar } from "@/components/lag-bar";
 import { ScheduleText } from "@/components/schedule-text";
 import { formatAgo, formatDateTime, formatSeconds, formatUntil } from "@/lib/replication/format-time";
 import type { OverviewSort } from "@/lib/replication/overview-filters";
+import type { GuestPresence } from "@/lib/clusters/guest-presence";
 import type { JobView } from "@/lib/replication/queries";
 import { cn } from "@/lib/utils";
 
@@ -15,9 +17,10 @@ type SortState = { sort: OverviewSort; dir: "asc" | "desc"; onSort: (sort: Overv
 
 /**
  * Replication jobs as rows; sortable headers when `sorting` is given (the overview). On a
- * guest's page (`byTarget`) the first column names the target instead of the guest.
+ * guest's page (`byTarget`) the first column names the target instead of the guest. Jobs that carry
+ * their guest's presence (the overview) show the guest's state under its name.
  */
-export function ReplicationJobsTable({ jobs, showCluster = true, byTarget = false, sorting }: { jobs: JobView[]; showCluster?: boolean; byTarget?: boolean; sorting?: SortState }) {
+export function ReplicationJobsTable({ jobs, showCluster = true, byTarget = false, sorting }: { jobs: (JobView & { guestPresence?: GuestPresence | null })[]; showCluster?: boolean; byTarget?: boolean; sorting?: SortState }) {
   const head = (label: string, sort: OverviewSort | null, className?: string) => (
     <SortableHead label={label} sort={sort} sorting={sorting} className={className} />
   );
@@ -49,6 +52,11 @@ export function ReplicationJobsTable({ jobs, showCluster = true, byTarget = fals
                 <div className="text-muted-foreground text-xs">
                   {byTarget ? "" : `${job.guestType === "lxc" ? "CT" : "VM"} ${job.vmid} · `}job {job.jobId}
                 </div>
+                {job.guestPresence && (
+                  <div className="text-xs">
+                    <GuestState presence={job.guestPresence} fallback="unknown" />
+                  </div>
+                )}
               </TableCell>
               <TableCell className="hidden md:table-cell">
                 <span className="inline-flex items-center gap-1 text-sm">

@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
 import { notificationsOf } from "../lib/simulator/notifications";
 import { ADMIN, createUserViaApi, signIn, signInAs } from "./fixtures/accounts";
-import { removeClusterNamed } from "./fixtures/clusters";
+import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/clusters";
 
 // Alerts against the demo simulator, added through the app's API and polled by the app's poller.
 // Two simulated hours are replayed first, so the file server's job (out of space on pve3) has failed.
@@ -20,21 +20,7 @@ test.beforeAll(async ({ browser }) => {
 
   const page = await browser.newPage();
   await signInAs(page, ADMIN);
-  const existing = ((await (await page.request.get("/api/clusters")).json()) as { id: string; name: string }[]).find((c) => c.name === "e2e-alerts");
-  if (existing) await page.request.delete(`/api/clusters/${existing.id}`, { data: { keepHistory: false } });
-  const response = await page.request.post("/api/clusters", {
-    data: {
-      name: "e2e-alerts",
-      endpoints: fx.sim.nodeNames.map((n) => `${fx.endpoint(n).host}:${fx.endpoint(n).port}`).join("\n"),
-      authKind: "token",
-      principal: fx.sim.credentials.tokenId,
-      secret: fx.sim.credentials.tokenSecret,
-      trustKind: "fingerprint",
-      fingerprints: fx.pins,
-    },
-  });
-  expect(response.status(), await response.text()).toBe(201);
-  clusterId = ((await response.json()) as { id: string }).id;
+  clusterId = await addSimulatedClusterViaApi(page, "e2e-alerts", fx);
 
   await createUserViaApi(page, { email: OPERATOR.email, name: OPERATOR.name, role: "operator", password: "olga-temp-pass-1" });
   await page.close();

@@ -1,7 +1,7 @@
 import { expect, request, test, type APIRequestContext } from "@playwright/test";
 import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
 import { ADMIN, createUserViaApi, signIn, signInAs } from "./fixtures/accounts";
-import { removeClusterNamed } from "./fixtures/clusters";
+import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/clusters";
 
 // HA recovery followed on the Failover page: the demo simulator (VM 100 "db-primary" HA-managed
 // on pve1, replicated to pve2) added as a cluster through the app's API and polled by the app.
@@ -42,21 +42,7 @@ test.beforeAll(async ({ browser }) => {
 
   const page = await browser.newPage();
   await signInAs(page, ADMIN);
-  const existing = ((await (await page.request.get("/api/clusters")).json()) as { id: string; name: string }[]).find((c) => c.name === "e2e-ha");
-  if (existing) await page.request.delete(`/api/clusters/${existing.id}`, { data: { keepHistory: false } });
-  const response = await page.request.post("/api/clusters", {
-    data: {
-      name: "e2e-ha",
-      endpoints: fx.sim.nodeNames.map((n) => `${fx.endpoint(n).host}:${fx.endpoint(n).port}`).join("\n"),
-      authKind: "token",
-      principal: fx.sim.credentials.tokenId,
-      secret: fx.sim.credentials.tokenSecret,
-      trustKind: "fingerprint",
-      fingerprints: fx.pins,
-    },
-  });
-  expect(response.status(), await response.text()).toBe(201);
-  clusterId = ((await response.json()) as { id: string }).id;
+  clusterId = await addSimulatedClusterViaApi(page, "e2e-ha", fx);
   for (const [account, role] of [[OPERATOR, "operator"], [VIEWER, "viewer"]] as const) {
     await createUserViaApi(page, { email: account.email, name: account.name, role, password: "temporary-pass-1" });
   }
@@ -146,6 +132,11 @@ test("an operator follows an HA guest from its killed node to started elsewhere,
   const row101 = page.getByRole("row").filter({ hasText: "web-01" });
   await expect(row101.getByTestId("guest-state")).toContainText(/Unknown\s*node pve1 offline, last seen running at/);
   await expect(page.getByTestId("cluster-readiness")).toBeVisible();
+  // The overview's job rows tell the guest's state the same way; a guest on a live node reads as it runs.
+  await page.goto(`/?cluster=${clusterId}`);
+  const job101 = page.getByRole("row").filter({ hasText: "job 101-0" });
+  await expect(job101.getByTestId("guest-state")).toContainText(/Unknown\s*node pve1 offline, last seen running at/);
+  await expect(page.getByRole("row").filter({ hasText: "job 100-0" }).getByTestId("guest-state")).toHaveText("running");
   await page.goto("/failover");
   await page.getByRole("link", { name: "db-primary" }).first().click();
   await expect(page.getByTestId("recovery-note")).toContainText("Recovered from pve1 to pve2");

@@ -1,7 +1,7 @@
 import { expect, request, test, type APIRequestContext } from "@playwright/test";
 import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
 import { ADMIN, createUserViaApi, signIn, signInAs } from "./fixtures/accounts";
-import { removeClusterNamed } from "./fixtures/clusters";
+import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/clusters";
 
 // Recovery of a non-HA guest from a dead node on the Failover page: the demo simulator added as a
 // cluster through the app's API, an admin stores the simulated nodes' root login as the recovery
@@ -33,20 +33,7 @@ test.beforeAll(async ({ browser }) => {
 
   const page = await browser.newPage();
   await signInAs(page, ADMIN);
-  await removeClusterNamed(browser, CLUSTER);
-  const response = await page.request.post("/api/clusters", {
-    data: {
-      name: CLUSTER,
-      endpoints: fx.sim.nodeNames.map((n) => `${fx.endpoint(n).host}:${fx.endpoint(n).port}`).join("\n"),
-      authKind: "token",
-      principal: fx.sim.credentials.tokenId,
-      secret: fx.sim.credentials.tokenSecret,
-      trustKind: "fingerprint",
-      fingerprints: fx.pins,
-    },
-  });
-  expect(response.status(), await response.text()).toBe(201);
-  clusterId = ((await response.json()) as { id: string }).id;
+  clusterId = await addSimulatedClusterViaApi(page, CLUSTER, fx);
   const credential = await page.request.put(`/api/clusters/${clusterId}/recovery-credential`, {
     data: {
       authKind: "password",

@@ -2,7 +2,7 @@ import { expect, test, type Browser, type Page, type TestInfo } from "@playwrigh
 import { getClusterResources } from "../lib/proxmox/cluster";
 import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
 import { ADMIN, createUserViaApi, signIn, signInAs } from "./fixtures/accounts";
-import { removeClusterNamed } from "./fixtures/clusters";
+import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/clusters";
 
 // Planned switch-overs and an evacuation against the demo simulator, signed in as operators the
 // admin creates. The simulator's clock stands still unless a test moves it, so a migration task
@@ -85,18 +85,7 @@ test.beforeAll(async ({ browser }) => {
   for (let i = 0; i < 120; i++) fx.sim.advance(60);
   const admin = await browser.newPage();
   await signInAs(admin, ADMIN);
-  const existing = ((await (await admin.request.get("/api/clusters")).json()) as { id: string; name: string }[]).find((c) => c.name === "e2e-failover");
-  if (existing) await admin.request.delete(`/api/clusters/${existing.id}`, { data: { keepHistory: false } });
-  const response = await admin.request.post("/api/clusters", {
-    data: {
-      name: "e2e-failover",
-      endpoints: fx.sim.nodeNames.map((n) => `${fx.endpoint(n).host}:${fx.endpoint(n).port}`).join("\n"),
-      authKind: "token", principal: fx.sim.credentials.tokenId, secret: fx.sim.credentials.tokenSecret,
-      trustKind: "fingerprint", fingerprints: fx.pins,
-    },
-  });
-  expect(response.status(), await response.text()).toBe(201);
-  clusterId = ((await (await admin.request.get("/api/clusters")).json()) as { id: string; name: string }[]).find((c) => c.name === "e2e-failover")!.id;
+  clusterId = await addSimulatedClusterViaApi(admin, "e2e-failover", fx);
   await account(browser, admin, olivia, "operator");
   await account(browser, admin, sam, "operator");
   await account(browser, admin, vera, "viewer");
@@ -251,4 +240,41 @@ test("an operator evacuates a node: replicated guests move in startup order, the
   expect(fx.sim.model.guest(103)?.node).toBe("pve2");
   expect(fx.sim.model.guest(110)?.node).toBe("pve1");
   await expect(page.getByTestId("operation-summary")).toContainText("2 of 2 guest(s) moved. 1 left alone");
+});
+
+test("an operator switches the HA-managed VM 100 over from its guest page: HA moves it and the operation follows it until HA reports it started there", async ({ page }) => {
+  await signInAs(page, olivia);
+  // The strict rule db-on-replicas keeps vm:100 on pve1/pve2, its job's two ends: switch it to the other one.
+  const source = fx.sim.model.guest(100)?.node as string;
+  const target = source === "pve1" ? "pve2" : "pve1";
+  expect(fx.sim.model.jobs.get("100-0")).toMatchObject({ source, target });
+  const migrationsBefore = fx.sim.model.allTasks().filter((t) => t.type === "qmigrate" && t.id === "100").length;
+
+  await openGuest(page, 100);
+  await page.getByRole("button", { name: "Switch over…" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog.getByText(/through HA \(ha-manager migrate\), followed until HA reports it started/)).toBeVisible({ timeout: 20_000 });
+  await expect(dialog.locator('[data-check="pass"]').filter({ hasText: `HA-managed (vm:100): the move goes through HA and is followed until HA reports it started on ${target}.` })).toBeVisible();
+  if (await dialog.getByLabel(/I have read the/).count()) await dialog.getByLabel(/I have read the/).check();
+  await dialog.getByRole("button", { name: `Switch over to ${target}` }).click();
+  await page.waitForURL(/\/failover\/operations\/[^/]+$/);
+  const id = page.url().split("/").at(-1) as string;
+
+  // Nothing has moved yet: the request sits with HA until its next round (the clock stands still),
+  // and the step follows what HA reports.
+  await expect(page.getByTestId("failover-step").filter({ hasText: `HA: vm:100 (${source}, ` })).toHaveAttribute("data-state", "verifying", { timeout: 20_000 });
+  expect(fx.sim.model.guest(100)?.node).toBe(source);
+
+  expect(await driveToEnd(page, id)).toBe("succeeded");
+  await expect(page.getByTestId("failover-step").filter({ hasText: `HA reports vm:100 started on ${target}` })).toHaveAttribute("data-state", "done");
+  await expect(page.getByTestId("failover-step").filter({ hasText: `runs on ${target} and nowhere else` })).toHaveAttribute("data-state", "done");
+  await expect(page.getByTestId("reversed-job")).toContainText(`Job 100-0: ${target} → ${source}`);
+  expect(fx.sim.model.guest(100)).toMatchObject({ node: target, status: "running" });
+  expect(fx.sim.model.jobs.get("100-0")).toMatchObject({ source: target, target: source });
+  // HA's LRM ran the one migration task; pve-standby sent none of its own.
+  const migrations = fx.sim.model.allTasks().filter((t) => t.type === "qmigrate" && t.id === "100");
+  expect(migrations).toHaveLength(migrationsBefore + 1);
+  expect(migrations.at(-1)).toMatchObject({ node: source, exitstatus: "OK" });
+  await page.getByRole("link", { name: "Report" }).click();
+  await expect(page.getByTestId("timeline-row").filter({ hasText: `HA accepted the request to migrate vm:100 to ${target}` })).toHaveCount(1);
 });

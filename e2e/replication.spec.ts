@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
 import { computeRetryAt } from "../lib/replication/status";
 import { ADMIN, createUserViaApi, signIn, signInAs } from "./fixtures/accounts";
-import { removeClusterNamed } from "./fixtures/clusters";
+import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/clusters";
 
 // The replication pages against the demo simulator, added as a cluster through the app's own
 // API and polled by the app's own poller. Two simulated hours are replayed before the app sees
@@ -21,21 +21,7 @@ test.beforeAll(async ({ browser }) => {
 
   const page = await browser.newPage();
   await signInAs(page, ADMIN);
-  // A retried run of this serial group finds the previous attempt's cluster: start clean.
-  const existing = ((await (await page.request.get("/api/clusters")).json()) as { id: string; name: string }[]).find((c) => c.name === "e2e-lab");
-  if (existing) await page.request.delete(`/api/clusters/${existing.id}`, { data: { keepHistory: false } });
-  const response = await page.request.post("/api/clusters", {
-    data: {
-      name: "e2e-lab",
-      endpoints: fx.sim.nodeNames.map((n) => `${fx.endpoint(n).host}:${fx.endpoint(n).port}`).join("\n"),
-      authKind: "token",
-      principal: fx.sim.credentials.tokenId,
-      secret: fx.sim.credentials.tokenSecret,
-      trustKind: "fingerprint",
-      fingerprints: fx.pins,
-    },
-  });
-  expect(response.status(), await response.text()).toBe(201);
+  await addSimulatedClusterViaApi(page, "e2e-lab", fx);
 
   await createUserViaApi(page, { email: OPERATOR.email, name: OPERATOR.name, role: "operator", password: "otto-temp-pass-1" });
   await page.close();

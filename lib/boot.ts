@@ -1,6 +1,6 @@
 import path from "node:path";
-import { getAppAlertEngine, setAppAlertEngine, startAlertEngine } from "@/lib/alerts/engine";
-import { recordPollCycle } from "@/lib/alerts/metrics/poll-stats";
+import { evaluateAfterPoll, startProcessAlertEngine } from "@/lib/alerts/after-poll";
+import { getAppAlertEngine, setAppAlertEngine } from "@/lib/alerts/engine";
 import { ensureDemoAccounts } from "@/lib/auth/setup";
 import { assertDemoModeAllowed } from "@/lib/demo/demo-guard";
 import { applyMigrations } from "@/lib/db/migrate";
@@ -35,17 +35,13 @@ export async function bootServer(): Promise<void> {
   }
   const alerts =
     getAppAlertEngine() ??
-    setAppAlertEngine(startAlertEngine({ db: getDb(), encryptionKey: secrets.encryptionKey, appUrl: env.appUrl, pollIntervalSeconds: env.POLL_INTERVAL_SECONDS, log: logger }));
+    setAppAlertEngine(startProcessAlertEngine({ db: getDb(), encryptionKey: secrets.encryptionKey, appUrl: env.appUrl, pollIntervalSeconds: env.POLL_INTERVAL_SECONDS, log: logger }));
   if (env.POLLER_ENABLED) {
     const poller = startAppPoller({
       db: getDb(),
       clients: appClusterClients(),
       intervalSeconds: env.POLL_INTERVAL_SECONDS,
-      // Alerts are evaluated after every poll; the engine logs its own failures and never blocks the poller.
-      onCycle: (cluster, result, ms) => {
-        recordPollCycle(cluster.id, ms, result.ok);
-        void alerts.evaluate([cluster.id]);
-      },
+      onCycle: evaluateAfterPoll(alerts),
     });
     // A clean stop gives the leases back so a restarted app polls at once. Next.js exits on its
     // own after SIGTERM; the exit hook releases synchronously if that comes first.

@@ -74,7 +74,7 @@ async function main() {
       ...DEMO_ACCOUNTS.map((a) => `  ${a.role.padEnd(10)} ${a.email} / ${env.DEMO_PASSWORD}`),
       `  Simulator  ${servers.endpoints.map((e) => `${e.node} https://127.0.0.1:${e.port}`).join(", ")}`,
       `  SSH        ${servers.endpoints.map((e) => `${e.node} root@127.0.0.1 -p ${e.sshPort}`).join(", ")} (password ${sim.credentials.rootPassword}; the cluster's recovery credential)`,
-      `  Incidents  ${servers.endpoints[0] ? `https://127.0.0.1:${servers.endpoints[0].port}/control/…` : ""} with Authorization: Bearer ${controlToken}`,
+      `  Incidents  https://127.0.0.1:<any node's port>/control/… with Authorization: Bearer ${controlToken} (a node you power off closes its port: send the next call to another)`,
       `  Data       ${env.DATA_DIR} (delete it to start over)`,
       "  Stop       Ctrl+C",
       "",

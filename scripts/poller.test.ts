@@ -3,9 +3,15 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, expect, it } from "vitest";
+import { createChannel } from "@/lib/alerts/channels/channel-store";
+import { startSmtpSink } from "@/lib/alerts/test-support/smtp-sink";
 import { createDb } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrate";
+import { registerDemoCluster } from "@/lib/demo/demo-cluster";
+import { parseEnv } from "@/lib/env";
+import { loadServerSecrets } from "@/lib/server-secrets";
 import { createClusterRow } from "@/lib/testing/cluster-row";
+import { SIM_START, startSimulatorFixture } from "@/lib/testing/simulator-fixture";
 
 // `npm run poller` as its own process: it takes the lease of the cluster it polls, records what
 // goes wrong (here a credential it cannot decrypt), and gives the lease back on SIGTERM, so a
@@ -16,6 +22,20 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
+/** `npm run poller` on `dataDir`: one process (tsx as a loader, not a wrapper), so SIGTERM reaches the poller itself. */
+function startPollerProcess(dataDir: string, intervalSeconds: number) {
+  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/poller.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir, POLL_INTERVAL_SECONDS: String(intervalSeconds), LOG_LEVEL: "info" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let text = "";
+  child.stdout.on("data", (d: Buffer) => (text += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (text += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output: () => text, exited };
+}
+
 it("records a crashing cycle and releases its lease on SIGTERM", async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pve-standby-poller-"));
   dirs.push(dataDir);
@@ -24,16 +44,7 @@ it("records a crashing cycle and releases its lease on SIGTERM", async () => {
   const db = createDb(file);
   try {
     await createClusterRow(db, "c1");
-    // One process (tsx as a loader, not as a wrapper), so SIGTERM reaches the poller itself.
-    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/poller.ts"], {
-      cwd: ROOT,
-      env: { ...process.env, DATA_DIR: dataDir, POLL_INTERVAL_SECONDS: "1", LOG_LEVEL: "info" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const { child, output, exited } = startPollerProcess(dataDir, 1);
 
     await expect.poll(() => db.pollerLease.count(), { timeout: 90_000 }).toBe(1);
     await expect.poll(async () => (await db.cluster.findUniqueOrThrow({ where: { id: "c1" } })).pollFailures, { timeout: 30_000 }).toBeGreaterThan(0);
@@ -41,12 +52,53 @@ it("records a crashing cycle and releases its lease on SIGTERM", async () => {
     expect(row.lastPollFailure).toMatch(/^Poll cycle crashed: /);
 
     child.kill("SIGTERM");
-    expect(await exited, output).toBe(0);
-    expect(output).toMatch(/"cluster":"c1".*"msg":"Poll cycle crashed"/);
+    expect(await exited, output()).toBe(0);
+    expect(output()).toMatch(/"cluster":"c1".*"msg":"Poll cycle crashed"/);
     expect(await db.pollerLease.count()).toBe(0);
     expect(await db.pollerHeartbeat.findFirst({ where: { stoppedAt: { not: null } } })).not.toBeNull();
-    expect(output).toContain("Poller stopped; leases released");
+    expect(output()).toContain("Poller stopped; leases released");
   } finally {
+    await db.$disconnect();
+  }
+}, 150_000);
+
+it("evaluates the alerts after its polls and sends the mail, as the app does, with the poll's request count stored", async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pve-standby-poller-"));
+  dirs.push(dataDir);
+  const file = path.join(dataDir, "pve-standby.db");
+  applyMigrations(file, path.join(ROOT, "prisma", "migrations"));
+  // The key the poller process will read from the same data folder.
+  const { encryptionKey } = loadServerSecrets(parseEnv({ ...process.env, DATA_DIR: dataDir }));
+  const db = createDb(file);
+  const fx = await startSimulatorFixture({ scenario: "demo", seed: 1, startTime: SIM_START, speed: 0 });
+  const smtp = await startSmtpSink();
+  try {
+    // Two hours in, the demo's job to a nearly full storage (105-0) has failed.
+    fx.sim.advance(7200);
+    await registerDemoCluster(db, fx.sim, fx.servers, encryptionKey);
+    await createChannel(db, encryptionKey, { name: "mail", kind: "email", enabled: true, minSeverity: "warning", config: { host: "127.0.0.1", port: smtp.port, security: "none", from: "standby@example.com", to: ["oncall@example.com"] }, secrets: {} });
+    const { child, output, exited } = startPollerProcess(dataDir, 5);
+
+    await expect.poll(() => smtp.mails.filter((m) => m.subject.includes("105-0")).length, { timeout: 90_000, interval: 200 }).toBe(1);
+    const mail = smtp.mails.find((m) => m.subject.includes("105-0"))!;
+    expect(mail.headers["x-pve-standby-kind"]).toBe("fire");
+    const alert = await db.alert.findUniqueOrThrow({ where: { id: mail.headers["x-pve-standby-alert"] } });
+    expect(alert.rule).toBe("job-failed");
+    // The row is marked delivered just after the SMTP server accepted the mail.
+    await expect.poll(async () => (await db.alertDelivery.findFirstOrThrow({ where: { alertId: alert.id } })).status, { timeout: 10_000 }).toBe("delivered");
+    expect(await db.alertDelivery.count()).toBe(1);
+    // The cycle counted its Proxmox calls at the client and stored them with the poll.
+    const cluster = await db.cluster.findFirstOrThrow({ where: { name: "demo" } });
+    expect(cluster.lastPollRequests).toBeGreaterThan(0);
+    expect(cluster.lastPollMs).not.toBeNull();
+
+    child.kill("SIGTERM");
+    expect(await exited, output()).toBe(0);
+    expect(output()).not.toMatch(/Alert evaluation failed|Alert outbox failed/);
+    expect(await db.alertEngineRun.count({ where: { holder: { not: null } } })).toBe(0);
+  } finally {
+    await smtp.close();
+    await fx.close();
     await db.$disconnect();
   }
 }, 150_000);

@@ -1,6 +1,9 @@
-// npm run poller: the poller as its own process (set POLLER_ENABLED=0 for the app then).
+// npm run poller: the poller as its own process (set POLLER_ENABLED=0 for the app then). It
+// evaluates the alerts after every poll and sends the outbox exactly as the app does
+// (lib/alerts/after-poll.ts); the engine's leases keep it and the app from doing so at once.
 // Run with --conditions=react-server so modules marked "server-only" load outside Next.
 import path from "node:path";
+import { evaluateAfterPoll, startProcessAlertEngine } from "../lib/alerts/after-poll";
 import { createClusterClients } from "../lib/clusters/cluster-clients";
 import { buildClientForCluster } from "../lib/clusters/connection";
 import { createDb } from "../lib/db/client";
@@ -16,7 +19,8 @@ applyMigrations(env.databaseFile, path.join(__dirname, "..", "prisma", "migratio
 const { encryptionKey } = loadServerSecrets(env);
 const db = createDb(env.databaseFile);
 const clients = createClusterClients({ build: (cluster) => buildClientForCluster(cluster, { encryptionKey }), db: () => db });
-const poller = startPoller({ db, clients, intervalSeconds: env.POLL_INTERVAL_SECONDS });
+const alerts = startProcessAlertEngine({ db, encryptionKey, appUrl: env.appUrl, pollIntervalSeconds: env.POLL_INTERVAL_SECONDS, log: logger });
+const poller = startPoller({ db, clients, intervalSeconds: env.POLL_INTERVAL_SECONDS, onCycle: evaluateAfterPoll(alerts) });
 logger.info({ holder: poller.holder, database: env.databaseFile }, "Poller running");
 
 let stopping = false;
@@ -27,6 +31,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     // stop() logs its own failures and never throws; the leases are released before exit.
     void poller
       .stop()
+      .then(() => alerts.stop())
       .then(() => clients.closeAll())
       .then(() => db.$disconnect())
       .then(

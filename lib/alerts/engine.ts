@@ -1,7 +1,14 @@
+import crypto from "node:crypto";
 import type { PrismaClient } from "@/prisma/generated/client";
 import type { DeliveryDeps } from "./channels/deliver";
 import { deliverDue, type DeliverySummary } from "./deliver-due";
+import { withAlertLease } from "./engine-lease";
 import { evaluateAlerts, type EvaluationSummary } from "./evaluate";
+
+/** Without a poll, every cluster is evaluated this often (poller behind, repeats, silences expiring). */
+export const EVALUATE_EVERY_MS = 30_000;
+/** The outbox is looked at this often without a kick (retries). */
+export const OUTBOX_TICK_MS = 5_000;
 
 export type AlertEngineDeps = DeliveryDeps & {
   db: PrismaClient;
@@ -14,6 +21,10 @@ export type AlertEngineDeps = DeliveryDeps & {
   /** How often every cluster is evaluated without a poll (poller behind, repeats, silences expiring). */
   evaluateEveryMs?: number;
   log?: { error(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+  /** Names this process in the evaluation and delivery leases. */
+  holder?: string;
+  /** How often to look again while another process holds a lease. */
+  leaseRetryMs?: number;
 };
 
 export type AlertEngine = {
@@ -27,22 +38,38 @@ export type AlertEngine = {
 /**
  * The alert loop of one process: evaluation after every poll (the poller's onCycle) and every
  * `evaluateEveryMs`, and the outbox sender. Nothing here can block or break the poller: the
- * callers fire and forget, and every failure is logged here.
+ * callers fire and forget, and every failure is logged here and recorded for the Alerts page.
+ *
+ * Evaluating and sending each run under a database lease (engine-lease.ts): when the app and
+ * `npm run poller` (or two app instances) share a database, one waits while the other
+ * evaluates or sends, then runs itself, so a poll's results are still evaluated at once.
  */
 export function startAlertEngine(deps: AlertEngineDeps): AlertEngine {
   const now = deps.now ?? (() => new Date());
+  const holder = deps.holder ?? `alerts-${crypto.randomUUID()}`;
   let chain: Promise<unknown> = Promise.resolve();
   let sending: Promise<DeliverySummary | null> | null = null;
   let again = false;
   let stopped = false;
+  const lease = {
+    db: deps.db,
+    holder,
+    now,
+    retryMs: deps.leaseRetryMs,
+    cancelled: () => stopped,
+    onLeaseTrouble: (error: unknown) => deps.log?.error({ err: error, holder }, "Alert engine lease trouble"),
+  };
 
   const evaluate = (clusterIds?: string[]) => {
     const run = chain.then(async () => {
       if (stopped) return null;
       try {
-        const summary = await evaluateAlerts({ db: deps.db, now, appUrl: deps.appUrl, pollIntervalSeconds: deps.pollIntervalSeconds }, clusterIds);
-        if (summary.queued > 0) void kick();
-        return summary;
+        const result = await withAlertLease("evaluate", lease, () =>
+          evaluateAlerts({ db: deps.db, now, appUrl: deps.appUrl, pollIntervalSeconds: deps.pollIntervalSeconds }, clusterIds),
+        );
+        if (!result.ran) return null;
+        if (result.value.queued > 0) void kick();
+        return result.value;
       } catch (error) {
         deps.log?.error({ err: error, clusters: clusterIds }, "Alert evaluation failed");
         return null;
@@ -62,11 +89,14 @@ export function startAlertEngine(deps: AlertEngineDeps): AlertEngine {
       do {
         again = false;
         try {
-          last = await deliverDue({
-            ...deps,
-            now,
-            onError: (info) => deps.log?.warn(info, "Alert delivery failed; it will be retried"),
-          });
+          const result = await withAlertLease("deliver", lease, () =>
+            deliverDue({
+              ...deps,
+              now,
+              onError: (info) => deps.log?.warn(info, "Alert delivery failed; it will be retried"),
+            }),
+          );
+          if (result.ran) last = result.value;
         } catch (error) {
           deps.log?.error({ err: error }, "Alert outbox failed");
         }
@@ -77,8 +107,8 @@ export function startAlertEngine(deps: AlertEngineDeps): AlertEngine {
     return sending;
   };
 
-  const outboxTimer = setInterval(() => void kick(), deps.outboxTickMs ?? 5000);
-  const evaluateTimer = setInterval(() => void evaluate(), deps.evaluateEveryMs ?? 30_000);
+  const outboxTimer = setInterval(() => void kick(), deps.outboxTickMs ?? OUTBOX_TICK_MS);
+  const evaluateTimer = setInterval(() => void evaluate(), deps.evaluateEveryMs ?? EVALUATE_EVERY_MS);
   outboxTimer.unref?.();
   evaluateTimer.unref?.();
   void evaluate();

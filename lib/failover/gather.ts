@@ -3,9 +3,9 @@ import type { ProxmoxClient } from "@/lib/proxmox/client";
 import { getGuestConfig, type GuestConfig } from "@/lib/proxmox/guest-config";
 import { getNodeReplicationStatus } from "@/lib/proxmox/replication";
 import type { ReplicationJobStatus } from "@/lib/proxmox/schemas";
-import { effectiveRpo } from "@/lib/replication/effective-rpo";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { guestEntries, jobsOfGuest, readLiveCluster, type LiveCluster } from "./live-state";
+import { readJobHealth } from "./job-health";
 import { findGuestLock } from "./lock";
 import { switchoverPreflight, type Preflight } from "./preflight";
 
@@ -46,16 +46,14 @@ export async function gatherSwitchoverPreflight(
   const live = options.live ?? (await readLiveCluster(deps.client, deps.now));
   const facts = await readGuestFacts(deps.client, live, vmid);
   const job = jobsOfGuest(live, vmid).find((j) => j.target === target);
-  const row = job ? await deps.db.replicationJob.findUnique({ where: { clusterId_jobId: { clusterId, jobId: job.id } }, select: { rpoSeconds: true, schedule: true } }) : null;
-  const rpoSeconds = job ? effectiveRpo({ rpoSeconds: row?.rpoSeconds ?? null, schedule: row?.schedule ?? job.schedule ?? null }).seconds : null;
+  const jobHealth = job ? await readJobHealth(deps.db, clusterId, job.id, new Date(deps.now())) : null;
   const lock = await findGuestLock(deps.db, clusterId, vmid);
   const preflight = switchoverPreflight({
     live,
     vmid,
     target,
     config: facts.config,
-    jobState: facts.states.find((s) => s.id === job?.id) ?? null,
-    rpoSeconds,
+    jobHealth,
     lock,
     ownOperationId: options.ownOperationId,
   });

@@ -29,8 +29,7 @@ const input = (over: Partial<PreflightInput> = {}): PreflightInput => ({
   vmid: 101,
   target: "pve2",
   config: { scsi0: "local-zfs:vm-101-disk-0,iothread=1,size=32G" },
-  jobState: { id: "101-0", type: "local", guest: 101, jobnum: 0, target: "pve2", last_sync: NOW - 120, last_try: NOW - 120, next_sync: NOW + 780, fail_count: 0, duration: 3 },
-  rpoSeconds: 1800,
+  jobHealth: { status: "ok", message: "Last sync 2m ago; next run in 13m", durationSeconds: 3 },
   lock: null,
   ...over,
 });
@@ -54,7 +53,8 @@ describe("the switch-over checklist", () => {
   });
 
   it("warns about a late job and a full target, fails a job marked for removal", () => {
-    expect(result(switchoverPreflight(input({ jobState: { ...input().jobState!, last_sync: NOW - 7200 } })), "Replication")).toEqual(["warning"]);
+    const late = switchoverPreflight(input({ jobHealth: { status: "late", message: "Lag 2h exceeds the RPO of 30m; run due now", durationSeconds: 3 } }));
+    expect(late.checks.find((c) => c.name === "Replication")).toMatchObject({ result: "warning", message: "Job 101-0: Lag 2h exceeds the RPO of 30m; run due now. The migration first sends everything written since." });
     const full = live({ storages: [{ id: "storage/pve2/local-zfs", type: "storage", node: "pve2", storage: "local-zfs", maxdisk: 1000 * GIB, disk: 1000 * GIB - 1 }] });
     expect(switchoverPreflight(input({ live: full })).checks.find((c) => c.name === "Room on target")?.message).toMatch(/is full/);
     const removing = live({ jobs: [{ ...live().jobs[0]!, remove_job: "full" }] });
@@ -69,7 +69,7 @@ describe("the switch-over checklist", () => {
   });
 
   it("states a running container's downtime (restart mode), and sends HA-managed guests through HA", () => {
-    const ct = switchoverPreflight(input({ vmid: 102, target: "pve3", config: { rootfs: "local-zfs:subvol-102-disk-0,size=8G" }, jobState: null }));
+    const ct = switchoverPreflight(input({ vmid: 102, target: "pve3", config: { rootfs: "local-zfs:subvol-102-disk-0,size=8G" }, jobHealth: null }));
     expect(ct.plan?.mode).toBe("restart");
     expect(ct.downtime).toMatch(/The container is stopped during the move/);
     const ha = switchoverPreflight(input({ live: live({ ha: [{ sid: "vm:101", state: "started" }] }) }));

@@ -1,8 +1,7 @@
 import { formatBytes } from "@/lib/replication/format-bytes";
 import { formatDuration } from "@/lib/replication/format-duration";
-import { deriveJobStatus } from "@/lib/replication/status";
-import type { ReplicationJobStatus } from "@/lib/proxmox/schemas";
 import type { GuestConfig } from "@/lib/proxmox/guest-config";
+import type { JobHealth } from "./job-health";
 import { guestEntries, haResourceOf, isOnline, jobsOfGuest, type LiveCluster } from "./live-state";
 import { checklistVerdict, type Check, type CheckResultName, type GuestPlan } from "./types";
 
@@ -21,9 +20,8 @@ export type PreflightInput = {
   target: string;
   /** null when the guest's node could not be read. */
   config: GuestConfig | null;
-  /** The state of the job to `target` as its owner reports it; null if not readable. */
-  jobState: ReplicationJobStatus | null;
-  rpoSeconds: number | null;
+  /** The job to `target` as the job page shows it (`readJobHealth`); null before its first poll. */
+  jobHealth: JobHealth | null;
   lock: LockHolder | null;
   /** The operation running this check holds the lock itself. */
   ownOperationId?: string;
@@ -86,8 +84,9 @@ export function switchoverPreflight(input: PreflightInput): Preflight {
   const mode = ha ? "ha" : !running ? "offline" : type === "qemu" ? "online" : "restart";
   let downtime: string | null = null;
   if (mode === "restart") {
-    const sync = input.jobState?.duration !== undefined ? `the last sync took ${formatDuration(input.jobState.duration)}` : "its duration is not known yet";
-    downtime = `The container is stopped during the move: it shuts down (up to ${CT_SHUTDOWN_TIMEOUT} s), Proxmox sends the writes since the last sync (${sync}) and starts it on ${target}. Expect it to be unreachable for roughly ${formatDuration(Math.round((input.jobState?.duration ?? 10) + 15))}, longer if the shutdown is slow.`;
+    const duration = input.jobHealth?.durationSeconds ?? null;
+    const sync = duration !== null ? `the last sync took ${formatDuration(duration)}` : "its duration is not known yet";
+    downtime = `The container is stopped during the move: it shuts down (up to ${CT_SHUTDOWN_TIMEOUT} s), Proxmox sends the writes since the last sync (${sync}) and starts it on ${target}. Expect it to be unreachable for roughly ${formatDuration(Math.round((duration ?? 10) + 15))}, longer if the shutdown is slow.`;
   } else if (mode === "online") downtime = "Live migration: the VM keeps running; the switch itself pauses it for well under a second.";
   else if (mode === "offline") downtime = "The guest is stopped and stays stopped on the new node.";
   else if (running && type === "lxc") downtime = "HA migrates a running container in restart mode: it is stopped, moved and started again.";
@@ -98,18 +97,12 @@ export function switchoverPreflight(input: PreflightInput): Preflight {
   return { checks, verdict: checklistVerdict(checks), plan, downtime };
 }
 
-function jobCheck(input: PreflightInput, job: { id: string; target: string; schedule?: string; disable?: boolean; remove_job?: "local" | "full"; source?: string; guest: number; jobnum: number }): Check {
+function jobCheck(input: PreflightInput, job: { id: string; remove_job?: "local" | "full" }): Check {
   const name = "Replication";
+  // Live config: Proxmox refuses the migration on it, whatever the last poll saw.
   if (job.remove_job) return { name, result: "fail", message: `Job ${job.id} is marked for removal; Proxmox refuses to migrate the guest.` };
-  const state = input.jobState;
-  const status = deriveJobStatus({
-    config: { ...job, disable: job.disable },
-    state: state ? { last_sync: state.last_sync, last_try: state.last_try, next_sync: state.next_sync, fail_count: state.fail_count, error: state.error, duration: state.duration, pid: state.pid } : null,
-    ownerReadable: state !== null,
-    targetOnline: isOnline(input.live, job.target),
-    now: input.live.now,
-    rpoSeconds: input.rpoSeconds,
-  });
+  const status = input.jobHealth;
+  if (!status) return { name, result: "warning", message: `Job ${job.id} has not been read by pve-standby yet; its health is unknown. The migration runs it first.` };
   const sentence = `Job ${job.id}: ${status.message}.`;
   switch (status.status) {
     case "ok":

@@ -41,6 +41,9 @@ describe("failover readiness of one guest", () => {
     expect(codes(r, "fail")).toEqual([]);
     expect(codes(r, "warn")).toEqual([]);
     expect(codes(r)).toContain("not-ha");
+    expect(r.reasons.find((x) => x.code === "not-ha")?.text).toMatch(/^Not HA-managed: if pve1 dies, nothing starts it elsewhere/);
+    const dead = assessReadiness(input({ nodes: input().nodes.map((n) => ({ ...n, online: n.name !== "pve1" })) }));
+    expect(dead.reasons.find((x) => x.code === "not-ha")?.text).toMatch(/^Not HA-managed: with pve1 down, nothing starts it elsewhere/);
     expect(r.replicas[0]).toMatchObject({ target: "pve2", usable: true, room: [{ storage: "local-zfs", fill: 0.25 }] });
     expect(r.disks?.[0]?.coverage.kind).toBe("replicated");
   });

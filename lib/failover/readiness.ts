@@ -143,7 +143,8 @@ function assessHa(input: ReadinessInput, sid: string, replicas: ReplicaFacts[], 
   const res = input.ha.resource;
   const clusterNodes = input.nodes.map((n) => n.name);
   if (!res) {
-    add("info", "not-ha", `Not HA-managed: if ${input.guest.node} dies, nothing starts it elsewhere by itself; recover it from the Failover page.`);
+    const down = input.nodes.find((n) => n.name === input.guest.node)?.online === false;
+    add("info", "not-ha", `Not HA-managed: ${down ? `with ${input.guest.node} down` : `if ${input.guest.node} dies`}, nothing starts it elsewhere by itself; recover it from the Failover page.`);
     return { managed: false, sid, state: null, tiers: [], gapNodes: [], failback: null };
   }
   if (res.state === "ignored") add("warn", "ha-ignored", `HA ignores ${sid} (state "ignored"): it will not be recovered if its node dies.`);

@@ -3,28 +3,20 @@ import { createHttpsTransport } from "@/lib/proxmox/transport";
 import { parseStoredDisks } from "@/lib/failover/disk-list";
 import { parseHaResources } from "@/lib/failover/ha-state";
 import { parseOutageReplicas } from "@/lib/failover/outage";
-import { startSimulatedCluster } from "@/lib/testing/simulated-cluster";
+import { startSimulatedCluster, type SimulatedCluster } from "@/lib/testing/simulated-cluster";
 import { recordRequests, type SimulatorFixture } from "@/lib/testing/simulator-fixture";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { DISK_LISTS_PER_CYCLE } from "./refresh-disk-lists";
 import { runPollCycle } from "./run-cycle";
 
 let db: PrismaClient;
-let cleanup: () => Promise<void>;
 let fx: SimulatorFixture;
+let simNow: SimulatedCluster["now"];
+let pollEvery: SimulatedCluster["pollEvery"];
+let cleanup: () => Promise<void>;
 
-beforeEach(async () => ({ db, fx, cleanup } = await startSimulatedCluster()));
+beforeEach(async () => ({ db, fx, now: simNow, pollEvery, cleanup } = await startSimulatedCluster()));
 afterEach(() => cleanup());
-
-const simNow = () => new Date(fx.sim.now() * 1000);
-
-async function pollEvery(seconds: number, steps: number, client = fx.client()) {
-  for (let i = 0; i < steps; i++) {
-    fx.sim.advance(seconds);
-    const result = await runPollCycle("demo", { db, client, now: simNow });
-    expect(result.ok).toBe(true);
-  }
-}
 
 describe("the poller's HA reading", () => {
   it("reads HA with three cluster-wide calls and a bounded number of guest configurations per cycle", async () => {

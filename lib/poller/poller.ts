@@ -5,6 +5,7 @@ import { logger as appLogger } from "@/lib/logger";
 import type { Cluster, PrismaClient } from "@/prisma/generated/client";
 import { HEARTBEAT_EVERY_MS, recordCycleCrash, recordStop, recordTick, startHeartbeat } from "./health";
 import { acquireLease, releaseAllLeases } from "./lease";
+import { countingClient, recordPollCost } from "./request-count";
 import { runPollCycle, type CycleResult } from "./run-cycle";
 
 export type PollerDeps = {
@@ -62,9 +63,11 @@ export function startPoller(deps: PollerDeps): Poller {
     const startedMs = Date.now();
     const leaseMs = Math.max(60_000, cluster.pollIntervalSeconds * 3000);
     if (!(await acquireLease(deps.db, cluster.id, holder, leaseMs, now()))) return;
-    const result = await runPollCycle(cluster.id, { db: deps.db, client: deps.clients.clientFor(cluster), now, signal: stopping.signal });
+    const counted = countingClient(deps.clients.clientFor(cluster));
+    const result = await runPollCycle(cluster.id, { db: deps.db, client: counted.client, now, signal: stopping.signal });
     const ms = Date.now() - startedMs;
     if (stopping.signal.aborted) return;
+    await recordPollCost(deps.db, cluster.id, { ms, requests: counted.requests() });
     if (result.ok) log.debug({ cluster: cluster.name, clusterId: cluster.id, jobs: result.jobs, partial: result.partial.length, ms }, "Polled");
     else log.warn({ cluster: cluster.name, clusterId: cluster.id, kind: result.failure.kind, reason: result.failure.message, ms }, "Poll failed");
     deps.onCycle?.(cluster, result, ms);
@@ -104,7 +107,11 @@ export function startPoller(deps: PollerDeps): Poller {
         dueAt.set(cluster.id, t + (deps.intervalSeconds ?? cluster.pollIntervalSeconds) * 1000);
         const run = pollOne(cluster)
           .catch((error) => crashed(cluster, error))
-          .finally(() => inFlight.delete(cluster.id));
+          .finally(() => {
+            inFlight.delete(cluster.id);
+            // Triggered while this cycle ran (a push, a change): poll again now, not at the next tick.
+            if (!stopped && (dueAt.get(cluster.id) ?? 0) <= now().getTime()) void runTick();
+          });
         inFlight.set(cluster.id, run);
       }
       await beat();

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import type { GuestPresence } from "@/lib/clusters/guest-presence";
 import { presenceByGuest } from "@/lib/clusters/presence-queries";
 import { getGuestRecovery } from "@/lib/failover/recovery-queries";
 import { logger } from "@/lib/logger";
@@ -36,9 +37,9 @@ export async function getReplicationOverview(db: PrismaClient, filters: Overview
   const nowSeconds = now.getTime() / 1000;
   const [clusters, guests, jobs, nodes] = await Promise.all([
     db.cluster.findMany({ select: { id: true, name: true, clockSkewMs: true, timeZone: true, enabled: true, lastPollOkAt: true, lastError: true } }),
-    db.guest.findMany({ where: { goneAt: null }, select: { clusterId: true, vmid: true, name: true, type: true, node: true, template: true } }),
+    db.guest.findMany({ where: { goneAt: null }, select: { clusterId: true, vmid: true, name: true, type: true, node: true, template: true, status: true } }),
     db.replicationJob.findMany({ where: { goneAt: null }, select: JOB_ROW_SELECT }),
-    db.clusterNode.findMany({ select: { clusterId: true, name: true, online: true } }),
+    db.clusterNode.findMany({ select: { clusterId: true, name: true, online: true, lastSeenAt: true } }),
   ]);
   const clusterById = new Map(clusters.map((c) => [c.id, c]));
   const guestByKey = new Map(guests.map((g) => [guestKey(g.clusterId, g.vmid), g]));
@@ -62,6 +63,8 @@ export async function getReplicationOverview(db: PrismaClient, filters: Overview
   const sorted = filtered.sort(compareBy(filters.sort, filters.dir));
   const pageCount = Math.max(1, Math.ceil(sorted.length / OVERVIEW_PAGE_SIZE));
   const page = Math.min(filters.page, pageCount);
+  const pageJobs = sorted.slice((page - 1) * OVERVIEW_PAGE_SIZE, page * OVERVIEW_PAGE_SIZE);
+  const presence = await presenceOfJobs(db, pageJobs, guestByKey, nodes);
   return {
     clusterCount: clusters.length,
     clusters: clusters.map((c) => ({ id: c.id, name: c.name })),
@@ -75,10 +78,26 @@ export async function getReplicationOverview(db: PrismaClient, filters: Overview
     page,
     pageCount,
     pageSize: OVERVIEW_PAGE_SIZE,
-    jobs: sorted.slice((page - 1) * OVERVIEW_PAGE_SIZE, page * OVERVIEW_PAGE_SIZE),
+    jobs: pageJobs.map((j) => ({ ...j, guestPresence: presence.get(guestKey(j.clusterId, j.vmid)) ?? null })),
   };
 }
 export type ReplicationOverview = Awaited<ReturnType<typeof getReplicationOverview>>;
+
+/** The state of each listed job's guest as guestPresence tells it (only the page's guests). */
+async function presenceOfJobs(
+  db: PrismaClient,
+  jobs: JobView[],
+  guestByKey: Map<string, { clusterId: string; vmid: number; status: string; node: string }>,
+  nodes: { clusterId: string; name: string; online: boolean; lastSeenAt: Date | null }[],
+): Promise<Map<string, GuestPresence>> {
+  const out = new Map<string, GuestPresence>();
+  for (const clusterId of new Set(jobs.map((j) => j.clusterId))) {
+    const guests = [...new Set(jobs.filter((j) => j.clusterId === clusterId).map((j) => j.vmid))].flatMap((vmid) => guestByKey.get(guestKey(clusterId, vmid)) ?? []);
+    const byVmid = await presenceByGuest(db, clusterId, guests, nodes.filter((n) => n.clusterId === clusterId));
+    for (const [vmid, p] of byVmid) out.set(guestKey(clusterId, vmid), p);
+  }
+  return out;
+}
 
 const nodeStorageSchema = z.array(z.object({ storage: z.string(), type: z.string().optional(), used: z.number().optional(), total: z.number().optional() }).loose());
 

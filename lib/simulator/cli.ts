@@ -11,14 +11,15 @@ import { createSimulator } from "./simulator";
 // `npm run simulator -- --port 8006 --scenario demo --seed 1 --data-dir ./data/simulator`
 // Extra: --speed N, --start=<ISO|unix|-24h>, --warmup 24h, --nodes/--guests (large),
 // --timezone, --host, --auth-delay-ms, --script <file.json> (timed events from the start time),
-// --ssh-port (first node's sshd; default --port + 1000).
+// --ssh-port (first node's sshd; default --port + 1000), --pve-version 8 (HA groups instead of
+// rules, as PVE 8 answers).
 // Credentials come from SIM_* environment variables; SIM_SSH_AUTHORIZED_KEY (or the first line of
 // <data-dir>/authorized_keys) is a public key root may log in with over SSH.
 
 const USAGE = `usage: npm run simulator -- [--port 8006] [--scenario demo|large|empty] [--seed 1]
        [--data-dir ./data/simulator] [--speed 1] [--start=<ISO|unix|-24h>] [--warmup 24h]
        [--nodes 20] [--guests 2000] [--timezone UTC] [--host 127.0.0.1] [--auth-delay-ms 3000]
-       [--script incident.json] [--ssh-port <port+1000>]`;
+       [--script incident.json] [--ssh-port <port+1000>] [--pve-version 9|8]`;
 
 function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(text.trim());
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
       "auth-delay-ms": { type: "string" },
       script: { type: "string" },
       "ssh-port": { type: "string" },
+      "pve-version": { type: "string", default: "9" },
       help: { type: "boolean", default: false },
     },
   });
@@ -60,6 +62,8 @@ async function main(): Promise<void> {
   }
   const scenario = values.scenario as ScenarioName;
   if (!SCENARIOS.includes(scenario)) throw new Error(`unknown scenario '${values.scenario}' (${SCENARIOS.join(", ")})`);
+  const pveVersion = Number(values["pve-version"]);
+  if (pveVersion !== 8 && pveVersion !== 9) throw new Error(`unknown --pve-version '${values["pve-version"]}' (8 or 9)`);
   const nowSec = Date.now() / 1000;
   const warmup = values.warmup ? parseDuration(values.warmup) : 0;
   const startTime = values.start ? parseStart(values.start, nowSec) : nowSec - warmup;
@@ -69,6 +73,7 @@ async function main(): Promise<void> {
   const sim = createSimulator({
     script,
     scenario,
+    pveVersion,
     seed: Number(values.seed),
     startTime,
     speed: Number(values.speed),

@@ -4,6 +4,7 @@ import { pveDie } from "./errors";
 import type {
   Guest,
   HaResource,
+  HaGroup,
   HaRule,
   JobConfig,
   JobState,
@@ -47,6 +48,10 @@ export class ClusterModel {
   readonly haResources = new Map<string, HaResource>();
   /** HA rules (node and resource affinity), in rules.cfg order. */
   readonly haRules: HaRule[] = [];
+  /** HA groups (PVE 8 only). */
+  readonly haGroups: HaGroup[] = [];
+  /** The Proxmox VE major version the API answers as (simulator option `pveVersion`). */
+  pveVersion: 8 | 9 = 9;
   /** Per node: storage id → size and fill. */
   private readonly nodeStorage = new Map<string, Map<string, NodeStorage>>();
   /** Per node: volid → ZFS dataset/zvol with its snapshots. */

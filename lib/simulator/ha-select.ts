@@ -1,8 +1,9 @@
 import type { HaManager, ServiceConfig } from "./ha";
-import type { NodeAffinityRule } from "./model-types";
+import { nodeAffinityRuleOf } from "./pve8";
 
 // Manager.pm select_service_node with the `basic` scheduler (Usage/Basic.pm: a node's score is
-// the number of services on it, HA or not) and Rules/NodeAffinity.pm get_node_affinity.
+// the number of services on it, HA or not) and Rules/NodeAffinity.pm get_node_affinity (PVE 8:
+// the resource's group, read as the rule PVE 9 migrates it to; see pve8.ts).
 
 type Preference = "none" | "best-score" | "try-next";
 
@@ -10,7 +11,7 @@ export function selectServiceNode(ha: HaManager, sid: string, cd: ServiceConfig,
   const sd = ha.ms.service_status[sid];
   const current = sd?.node ?? cd.node;
   // Without a rule every online node is allowed and preferred: a service stays where it is.
-  const hasRule = ha.model.haRules.some((r) => r.type === "node-affinity" && r.resources.includes(sid));
+  const hasRule = nodeAffinityRuleOf(ha.model, sid) !== undefined;
   if (!hasRule && preference === "none" && ha.ms.node_status[current] === "online") return current;
   const online = Object.entries(ha.ms.node_status).filter(([, s]) => s === "online").map(([n]) => n);
   const { allowed, preferred } = nodeAffinity(ha, sid, online);
@@ -30,7 +31,7 @@ export function selectServiceNode(ha: HaManager, sid: string, cd: ServiceConfig,
 
 /** The allowed nodes and the online nodes of the highest priority; a non-strict rule adds every other node at priority -1. */
 export function nodeAffinity(ha: HaManager, sid: string, online: string[]): { allowed: Set<string>; preferred: Set<string> } {
-  const rule = ha.model.haRules.find((r): r is NodeAffinityRule => r.type === "node-affinity" && !r.disable && r.resources.includes(sid));
+  const rule = nodeAffinityRuleOf(ha.model, sid);
   if (!rule) return { allowed: new Set(online), preferred: new Set(online) };
   const effective = new Map(rule.nodes.map((n) => [n.node, n.priority ?? 0]));
   if (!rule.strict) for (const n of ha.model.nodes) if (!effective.has(n.name)) effective.set(n.name, -1);

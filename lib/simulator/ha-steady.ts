@@ -1,4 +1,5 @@
 import type { HaManager } from "./ha";
+import { selectServiceNode } from "./ha-select";
 
 // A round in which the CRM and the LRMs would change nothing but their timestamps and lock
 // renewals: every service is where its config is and in its requested state, the master and the
@@ -30,6 +31,9 @@ export function isSteady(ha: HaManager): boolean {
     configured.add(sd.node);
     if (res.state === "started" || res.state === "enabled") {
       if (sd.state !== "started" || sd.running !== 1 || guest.status !== "running") return false;
+      // A rule or group changed so that HA prefers another node: the CRM migrates it (failback).
+      const cd = ha.config(sid, res);
+      if (cd && selectServiceNode(ha, sid, cd, "none") !== sd.node) return false;
       active.add(sd.node);
     } else if (sd.state !== "stopped" || guest.status !== "stopped") return false;
   }

@@ -5,6 +5,7 @@ import { crmStep } from "./ha-crm";
 import { lrmStep, resetLrm } from "./ha-lrm";
 import { isSteady, steadyCrm, steadyLrm } from "./ha-steady";
 import { haSid } from "./guest-power";
+import { failbackOf } from "./pve8";
 import type { Guest, HaResource, HaRule } from "./model-types";
 
 /**
@@ -166,7 +167,7 @@ export class HaManager {
     const guest = this.guestOf(sid);
     if (!res || !guest) return undefined;
     const state = res.state === "enabled" ? "started" : res.state;
-    return { state, node: guest.node, type: res.type, max_relocate: res.max_relocate ?? 1, max_restart: res.max_restart ?? 1, failback: (res.failback ?? 1) === 1 };
+    return { state, node: guest.node, type: res.type, max_relocate: res.max_relocate ?? 1, max_restart: res.max_restart ?? 1, failback: failbackOf(this.model, res) };
   }
 
   /** The CRM's entry for a service (`service_status`), if the CRM has picked it up. */

@@ -134,7 +134,12 @@ export type HaResource = {
   max_relocate?: number;
   failback?: number;
   comment?: string;
+  /** PVE 8: the HA group it belongs to (groups.cfg). */
+  group?: string;
 };
+
+/** /etc/pve/ha/groups.cfg (PVE 8; PVE 9 migrates groups to node-affinity rules). */
+export type HaGroup = { group: string; nodes: { node: string; priority?: number }[]; restricted?: boolean; nofailback?: boolean; comment?: string };
 
 /** /etc/pve/ha/rules.cfg (PVE 9). */
 export type NodeAffinityRule = {

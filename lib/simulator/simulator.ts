@@ -16,6 +16,7 @@ import type { SimRequest, SimResponse } from "./handler";
 import { fencingNotification, notificationsOf, replicationFailedNotification, shouldNotifyAtFailCount } from "./notifications";
 import { Pvesr } from "./pvesr";
 import type { SimCore } from "./route-types";
+import { downgradeToPve8, type PveMajor } from "./pve8";
 import { buildScenario } from "./scenarios";
 import type { ScenarioName } from "./scenarios";
 
@@ -40,6 +41,8 @@ export type SimulatorOptions = {
   haRound?: number;
   /** A scenario script (timed events) to replay from the start time. */
   script?: ScenarioScript | unknown;
+  /** The Proxmox VE major version the API answers as: 9 (default, HA rules) or 8 (HA groups, no rules). */
+  pveVersion?: PveMajor;
 };
 
 export const DEFAULT_CONTROL_TOKEN = "sim-control-3f9a1c7e";
@@ -79,6 +82,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     nodes: options.nodes,
     guests: options.guests,
   });
+  if (options.pveVersion === 8) downgradeToPve8(model);
   const credentials: Credentials = { ...DEFAULT_CREDENTIALS, ticketKey: randomBytes(32).toString("hex"), ...options.credentials };
   const pvesr = new Pvesr(model, start);
   const controlToken = options.controlToken ?? DEFAULT_CONTROL_TOKEN;

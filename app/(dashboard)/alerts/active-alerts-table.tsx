@@ -5,59 +5,48 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { StatusBadge } from "@/components/status-badge";
 import { Button } from "@/components/ui/button";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { TableCell, TableRow } from "@/components/ui/table";
 import type { ActiveAlert } from "@/lib/alerts/queries";
 import { sendJson } from "@/lib/http/fetch-json";
 import { lagVersusRpo, since, utc } from "./alert-format";
+import { AlertsTableFrame, LEADING_ALERT_COLUMNS, type AlertColumn } from "./alerts-table-frame";
 import { SilenceDialog } from "./silence-dialog";
+
+const ACTIVE_COLUMNS: AlertColumn[] = [...LEADING_ALERT_COLUMNS, { label: "Since" }, { label: "Lag / RPO" }, { label: "State" }];
 
 export function ActiveAlertsTable({ alerts, canManage }: { alerts: ActiveAlert[]; canManage: boolean }) {
   return (
-    <div className="rounded-lg border">
-      <Table>
-        <TableHeader>
-          <TableRow>
-            <TableHead>Severity</TableHead>
-            <TableHead>What</TableHead>
-            <TableHead>Since</TableHead>
-            <TableHead>Lag / RPO</TableHead>
-            <TableHead>State</TableHead>
-            {canManage && <TableHead className="text-right">Actions</TableHead>}
-          </TableRow>
-        </TableHeader>
-        <TableBody>
-          {alerts.map((a) => (
-            <TableRow key={a.id} data-testid="active-alert">
-              <TableCell>
-                <StatusBadge status={a.severity === "critical" ? "fail" : "warn"}>{a.severity}</StatusBadge>
-              </TableCell>
-              <TableCell className="max-w-xl whitespace-normal">
-                <Link href={a.link} className="font-medium hover:underline">
-                  {a.title}
-                </Link>
-                <p className="text-muted-foreground text-xs">{a.detail}</p>
-                {a.lastError && <p className="text-status-fail font-mono text-xs break-all">{a.lastError}</p>}
-              </TableCell>
-              <TableCell className="text-sm whitespace-nowrap" title={utc(a.startedAt)}>
-                <span suppressHydrationWarning>{since(a.startedAt)}</span>
-              </TableCell>
-              <TableCell className="font-mono text-xs whitespace-nowrap">{lagVersusRpo(a.lagSeconds, a.rpoSeconds)}</TableCell>
-              <TableCell className="text-xs">
-                <AlertState alert={a} />
-              </TableCell>
-              {canManage && (
-                <TableCell className="text-right whitespace-nowrap">
-                  <div className="flex justify-end gap-2">
-                    {!a.acknowledgedAt && <AcknowledgeButton alertId={a.id} />}
-                    <SilenceDialog alertId={a.id} title={a.title} />
-                  </div>
-                </TableCell>
-              )}
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
-    </div>
+    <AlertsTableFrame columns={canManage ? [...ACTIVE_COLUMNS, { label: "Actions", className: "text-right" }] : ACTIVE_COLUMNS}>
+      {alerts.map((a) => (
+        <TableRow key={a.id} data-testid="active-alert">
+          <TableCell>
+            <StatusBadge status={a.severity === "critical" ? "fail" : "warn"}>{a.severity}</StatusBadge>
+          </TableCell>
+          <TableCell className="max-w-xl whitespace-normal">
+            <Link href={a.link} className="font-medium hover:underline">
+              {a.title}
+            </Link>
+            <p className="text-muted-foreground text-xs">{a.detail}</p>
+            {a.lastError && <p className="text-status-fail font-mono text-xs break-all">{a.lastError}</p>}
+          </TableCell>
+          <TableCell className="text-sm whitespace-nowrap" title={utc(a.startedAt)}>
+            <span suppressHydrationWarning>{since(a.startedAt)}</span>
+          </TableCell>
+          <TableCell className="font-mono text-xs whitespace-nowrap">{lagVersusRpo(a.lagSeconds, a.rpoSeconds)}</TableCell>
+          <TableCell className="text-xs">
+            <AlertState alert={a} />
+          </TableCell>
+          {canManage && (
+            <TableCell className="text-right whitespace-nowrap">
+              <div className="flex justify-end gap-2">
+                {!a.acknowledgedAt && <AcknowledgeButton alertId={a.id} />}
+                <SilenceDialog alertId={a.id} title={a.title} />
+              </div>
+            </TableCell>
+          )}
+        </TableRow>
+      ))}
+    </AlertsTableFrame>
   );
 }
 

@@ -69,7 +69,7 @@ function OutageGuestRow({ clusterId, outage, guest, clusterNow, canAct }: { clus
         </div>
         <GuestOutcome guest={guest} where={where} />
       </div>
-      <DataLoss guest={guest} />
+      <DataLoss guest={guest} backNode={outage.endedAt !== null && !guest.recoveredTo ? outage.node : null} />
       {guest.jobs.map((j) => (
         <p key={j.id} className="text-sm">
           <Link href={`/replication/${j.id}`} className="hover:underline">
@@ -105,8 +105,16 @@ function GuestOutcome({ guest, where }: { guest: OutageGuestView; where: string 
   return <StatusBadge status="unknown">{where}</StatusBadge>;
 }
 
-function DataLoss({ guest }: { guest: OutageGuestView }) {
+/** `backNode`: the guest stayed on its node and the node is back, disks and all: nothing was lost. */
+function DataLoss({ guest, backNode }: { guest: OutageGuestView; backNode: string | null }) {
   const loss = guest.dataLoss;
+  if (backNode) {
+    return (
+      <p className="text-sm" data-testid="data-loss">
+        It stayed on {backNode}, which is back with its disks: nothing was lost{loss.kind === "no-replica" ? ", but it still has no replica anywhere" : ""}.
+      </p>
+    );
+  }
   if (loss.kind === "no-replica") {
     return (
       <p className="text-status-fail text-sm" data-testid="data-loss">

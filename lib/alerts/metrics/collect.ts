@@ -1,7 +1,6 @@
 import { Counter, Gauge, Registry } from "prom-client";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { clusterNowSeconds, jobAlertFacts } from "../job-facts";
-import { lastPollCycle } from "./poll-stats";
 import { targetOnlineLookup } from "@/lib/replication/job-view";
 import { JOB_STATUSES } from "@/lib/replication/status";
 
@@ -29,7 +28,8 @@ export async function collectMetrics(db: PrismaClient, now: Date): Promise<{ con
   const up = g("pve_standby_cluster_up", "1 when the last poll read the cluster", ["cluster"]);
   const lastPoll = g("pve_standby_cluster_last_poll_timestamp_seconds", "When the last poll of the cluster ended (our clock)", ["cluster"]);
   const lastPollOk = g("pve_standby_cluster_last_successful_poll_timestamp_seconds", "When a poll last read the cluster (our clock)", ["cluster"]);
-  const pollDuration = g("pve_standby_poll_duration_seconds", "Duration of the last poll cycle of the cluster in this process", ["cluster"]);
+  const pollDuration = g("pve_standby_poll_duration_seconds", "Duration of the last poll cycle of the cluster", ["cluster"]);
+  const pollRequests = g("pve_standby_poll_requests", "Proxmox API calls the last poll cycle of the cluster made", ["cluster"]);
   const activeAlerts = g("pve_standby_alerts_active", "Active alerts by rule", ["rule"]);
 
   const [clusters, jobs, guests, runGroups, alertGroups, nodes] = await Promise.all([
@@ -74,8 +74,9 @@ export async function collectMetrics(db: PrismaClient, now: Date): Promise<{ con
     up.set({ cluster: cluster.name }, readOk ? 1 : 0);
     if (cluster.lastPollAt) lastPoll.set({ cluster: cluster.name }, cluster.lastPollAt.getTime() / 1000);
     if (cluster.lastPollOkAt) lastPollOk.set({ cluster: cluster.name }, cluster.lastPollOkAt.getTime() / 1000);
-    const cycle = lastPollCycle(cluster.id);
-    if (cycle) pollDuration.set({ cluster: cluster.name }, cycle.ms / 1000);
+    // Stored with the poll by whichever process polled it (lib/poller/request-count.ts).
+    if (cluster.lastPollMs !== null) pollDuration.set({ cluster: cluster.name }, cluster.lastPollMs / 1000);
+    if (cluster.lastPollRequests !== null) pollRequests.set({ cluster: cluster.name }, cluster.lastPollRequests);
   }
   for (const group of alertGroups) activeAlerts.set({ rule: group.rule }, group._count);
   return { contentType: registry.contentType, body: await registry.metrics() };

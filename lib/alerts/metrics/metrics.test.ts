@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
+import { createHttpsTransport } from "@/lib/proxmox/transport";
+import { countingClient, recordPollCost } from "@/lib/poller/request-count";
 import { runPollCycle } from "@/lib/poller/run-cycle";
 import { startSimulatedCluster } from "@/lib/testing/simulated-cluster";
-import type { SimulatorFixture } from "@/lib/testing/simulator-fixture";
+import { recordRequests, type SimulatorFixture } from "@/lib/testing/simulator-fixture";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { collectMetrics } from "./collect";
 import { createMetricsToken, verifyMetricsToken } from "./tokens";
@@ -52,4 +54,22 @@ it("exposes every job under prometheus-pve-exporter's names and labels, plus pve
   expect(status?.map((m) => m.labels?.status)).toEqual([row.status]);
   expect(family("pve_standby_cluster_up")?.metrics[0]).toMatchObject({ labels: { cluster: "demo" }, value: "1" });
   expect(family("pve_standby_replication_runs_total")?.type).toBe("COUNTER");
+});
+
+it("exposes the Proxmox requests of the last poll next to its duration, as counted at the client", { timeout: 60_000 }, async () => {
+  // The HTTP requests the simulator was sent, seen below the client: with token auth and a
+  // healthy cluster (no retries) each API call is one request.
+  const recorder = recordRequests(createHttpsTransport({ trust: { kind: "fingerprint", sha256: fx.pins }, connectTimeoutMs: 1000 }));
+  const counted = countingClient(fx.client({ transport: recorder.transport }));
+  fx.sim.advance(600);
+  const simNow = () => new Date(fx.sim.now() * 1000);
+  expect((await runPollCycle("demo", { db, client: counted.client, now: simNow })).ok).toBe(true);
+  expect(counted.requests()).toBe(recorder.log.length);
+  await recordPollCost(db, "demo", { ms: 1234, requests: counted.requests() });
+
+  const families = parsePrometheusTextFormat((await collectMetrics(db, simNow())).body) as Family[];
+  const value = (name: string) => families.find((f) => f.name === name)?.metrics.find((m) => m.labels?.cluster === "demo")?.value;
+  expect(families.find((f) => f.name === "pve_standby_poll_requests")?.type).toBe("GAUGE");
+  expect(Number(value("pve_standby_poll_requests"))).toBe(recorder.log.length);
+  expect(Number(value("pve_standby_poll_duration_seconds"))).toBe(1.234);
 });

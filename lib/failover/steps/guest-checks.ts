@@ -29,54 +29,53 @@ export const preflightStep: StepHandler = {
   },
 };
 
+/** A step that sends nothing: its check goes straight to verifying what `verify` reads. */
+function readOnlyStep(timeoutSeconds: number, reading: string, verify: StepHandler["verify"]): StepHandler {
+  return {
+    timeoutSeconds,
+    async check() {
+      return { outcome: "already-done", message: reading };
+    },
+    verify,
+  };
+}
+
 /** The guest runs on the target and nowhere else: one entry in the cluster, none left on the source. */
-export const verifyPlacementStep: StepHandler = {
-  timeoutSeconds: 180,
-  async check() {
-    return { outcome: "already-done", message: "Reading where the guest runs." };
-  },
-  async verify(ctx) {
-    const g = plan(ctx);
-    const live = await readLiveCluster(ctx.client, ctx.deps.now);
-    const entries = guestEntries(live, g.vmid);
-    if (entries.length > 1) return { outcome: "fail", message: `Proxmox lists ${label(g)} on ${entries.map((e) => e.node).join(" and ")}: check it now.` };
-    const entry = entries[0];
-    if (!entry || entry.node !== g.target) return { outcome: "fail", message: `${label(g)} is on ${entry?.node ?? "no node"}, not on ${g.target}.` };
-    const onSource = await getGuestStatus(ctx.client, g.source, g.type, g.vmid).then(
-      () => true,
-      (error: unknown) => {
-        if (error instanceof PveBusinessError && /does not exist/.test(error.message)) return false;
-        throw error;
-      },
-    );
-    if (onSource) return { outcome: "fail", message: `${g.source} still has a configuration for ${label(g)}.` };
-    const status = await getGuestStatus(ctx.client, g.target, g.type, g.vmid);
-    const result = { node: entry.node, status: status.data.status };
-    if (g.running && status.data.status !== "running") return { outcome: "wait", message: `${label(g)} is on ${g.target} but ${status.data.status}; waiting for it to run.`, result };
-    return { outcome: "done", message: `${label(g)} is ${status.data.status} on ${g.target} and nowhere else; ${g.source} no longer has it.`, result };
-  },
-};
+export const verifyPlacementStep = readOnlyStep(180, "Reading where the guest runs.", async (ctx) => {
+  const g = plan(ctx);
+  const live = await readLiveCluster(ctx.client, ctx.deps.now);
+  const entries = guestEntries(live, g.vmid);
+  if (entries.length > 1) return { outcome: "fail", message: `Proxmox lists ${label(g)} on ${entries.map((e) => e.node).join(" and ")}: check it now.` };
+  const entry = entries[0];
+  if (!entry || entry.node !== g.target) return { outcome: "fail", message: `${label(g)} is on ${entry?.node ?? "no node"}, not on ${g.target}.` };
+  const onSource = await getGuestStatus(ctx.client, g.source, g.type, g.vmid).then(
+    () => true,
+    (error: unknown) => {
+      if (error instanceof PveBusinessError && /does not exist/.test(error.message)) return false;
+      throw error;
+    },
+  );
+  if (onSource) return { outcome: "fail", message: `${g.source} still has a configuration for ${label(g)}.` };
+  const status = await getGuestStatus(ctx.client, g.target, g.type, g.vmid);
+  const result = { node: entry.node, status: status.data.status };
+  if (g.running && status.data.status !== "running") return { outcome: "wait", message: `${label(g)} is on ${g.target} but ${status.data.status}; waiting for it to run.`, result };
+  return { outcome: "done", message: `${label(g)} is ${status.data.status} on ${g.target} and nowhere else; ${g.source} no longer has it.`, result };
+});
 
 /** Proxmox turns the job around after migrating to a replication target (QemuMigrate/LXC Migrate). */
-export const verifyJobsStep: StepHandler = {
-  timeoutSeconds: 300,
-  async check() {
-    return { outcome: "already-done", message: "Reading the replication jobs." };
-  },
-  async verify(ctx) {
-    const g = plan(ctx);
-    const live = await readLiveCluster(ctx.client, ctx.deps.now);
-    const jobs = jobsOfGuest(live, g.vmid);
-    const job = jobs.find((j) => j.id === g.jobId);
-    const result = { jobs: jobs.map((j) => ({ id: j.id, source: j.source ?? null, target: j.target })) };
-    if (!job) return { outcome: "fail", message: `Job ${g.jobId} no longer exists.`, result };
-    const others = jobs.filter((j) => j.id !== g.jobId && j.source && j.source !== g.target);
-    if (job.target === g.source && (job.source ?? g.target) === g.target && others.length === 0) {
-      return { outcome: "done", message: `Job ${g.jobId} now replicates ${g.target} → ${g.source}, turned around by Proxmox.`, result };
-    }
-    return { outcome: "wait", message: `Job ${g.jobId} still reads ${job.source ?? "?"} → ${job.target}; waiting for Proxmox to turn it around.`, result };
-  },
-};
+export const verifyJobsStep = readOnlyStep(300, "Reading the replication jobs.", async (ctx) => {
+  const g = plan(ctx);
+  const live = await readLiveCluster(ctx.client, ctx.deps.now);
+  const jobs = jobsOfGuest(live, g.vmid);
+  const job = jobs.find((j) => j.id === g.jobId);
+  const result = { jobs: jobs.map((j) => ({ id: j.id, source: j.source ?? null, target: j.target })) };
+  if (!job) return { outcome: "fail", message: `Job ${g.jobId} no longer exists.`, result };
+  const others = jobs.filter((j) => j.id !== g.jobId && j.source && j.source !== g.target);
+  if (job.target === g.source && (job.source ?? g.target) === g.target && others.length === 0) {
+    return { outcome: "done", message: `Job ${g.jobId} now replicates ${g.target} → ${g.source}, turned around by Proxmox.`, result };
+  }
+  return { outcome: "wait", message: `Job ${g.jobId} still reads ${job.source ?? "?"} → ${job.target}; waiting for Proxmox to turn it around.`, result };
+});
 
 /** A guest of an evacuated node that is not moved: recorded with the reason, never silently. */
 export const leaveAloneStep: StepHandler = {

@@ -1,19 +1,19 @@
 import { nextEvents } from "@/lib/schedule/calendar-event";
 
 import { hasPrivilege } from "../auth";
+import { PVE_VERSIONS } from "../pve8";
 import type { RouteContext, RouteTable } from "../route-types";
 import { optNum, optStr, str } from "../route-types";
 import { guestStats, nodeStats } from "../stats";
 import { perlGmtime, zoneOffsetSeconds } from "../time-format";
 
 // Cluster and node health: pve-manager PVE/API2/Cluster.pm, Nodes.pm, API2Tools.pm,
-// Cluster/Jobs.pm; PVE 9.1 values for versions.
+// Cluster/Jobs.pm; versions per the simulated major version (pve8.ts).
 
-const PVE_VERSION = "9.1.3";
 const KERNEL = { sysname: "Linux", release: "6.17.2-2-pve", version: "#1 SMP PREEMPT_DYNAMIC PMX 6.17.2-2 (2025-11-20T09:45Z)", machine: "x86_64" };
 
 export const clusterRoutes: RouteTable = {
-  "GET /version": () => ({ version: PVE_VERSION, release: "9.1", repoid: "5e4c1a8d2b3f9e07" }),
+  "GET /version": ({ core }) => ({ ...PVE_VERSIONS[core.model.pveVersion], repoid: "5e4c1a8d2b3f9e07" }),
 
   "GET /nodes": ({ core, auth, now }) =>
     core.model.nodes.map((node) => {
@@ -36,7 +36,7 @@ export const clusterRoutes: RouteTable = {
       kversion: `${KERNEL.sysname} ${KERNEL.release} ${KERNEL.version}`,
       "current-kernel": KERNEL,
       "boot-info": { mode: "efi", secureboot: 0 },
-      pveversion: `pve-manager/${PVE_VERSION}/5e4c1a8d2b3f9e07`,
+      pveversion: `pve-manager/${PVE_VERSIONS[core.model.pveVersion].version}/5e4c1a8d2b3f9e07`,
       cpuinfo: { cores: node.cpus / 2, cpus: node.cpus, sockets: 1, model: "AMD EPYC 7302P 16-Core Processor", mhz: "3000.000", hvm: "1", user_hz: 100 },
       memory: { total: s.maxmem, used: s.mem, free: s.maxmem - s.mem, available: s.maxmem - s.mem },
       swap: { total: 8 * 1024 ** 3, used: 0, free: 8 * 1024 ** 3 },

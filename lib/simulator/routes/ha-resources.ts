@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 
-import { pveDie } from "../errors";
+import { paramError, pveDie } from "../errors";
 import { requireCfsQuorum } from "../guest-power";
 import type { Guest, HaResource } from "../model-types";
 import type { RouteContext, RouteTable } from "../route-types";
@@ -30,7 +30,7 @@ export const haResourceRoutes: RouteTable = {
     requireCfsQuorum(core.model);
     const { sid, guest } = parseSid(ctx, true);
     if (optStr(params, "type") && optStr(params, "type") !== sid.split(":")[0]) pveDie("types does not match");
-    if (optStr(params, "group")) pveDie("invalid parameter 'group': ha groups have been migrated to rules");
+    checkGroup(ctx);
     if (core.model.haResources.has(sid)) pveDie(`resource ID '${sid}' already defined`);
     core.model.haResources.set(sid, { sid, type: guest.type === "lxc" ? "ct" : "vm", state: (optStr(params, "state") ?? "started") as State, ...options(ctx) });
     core.model.touch();
@@ -42,7 +42,7 @@ export const haResourceRoutes: RouteTable = {
     const { core, params, now } = ctx;
     requireCfsQuorum(core.model);
     const { sid, guest } = parseSid(ctx, true);
-    if (optStr(params, "group")) pveDie("invalid parameter 'group': ha groups have been migrated to rules");
+    checkGroup(ctx);
     checkServiceState(ctx, sid, optStr(params, "state"));
     const res = core.model.haResources.get(sid) ?? pveDie(`no such resource '${sid}'`);
     const digest = optStr(params, "digest");
@@ -50,7 +50,7 @@ export const haResourceRoutes: RouteTable = {
     const next: HaResource = { ...res, ...options(ctx) };
     if (optStr(params, "state")) next.state = optStr(params, "state") as State;
     for (const key of (optStr(params, "delete") ?? "").split(/[,;\s]+/).filter(Boolean)) {
-      if (key === "max_restart" || key === "max_relocate" || key === "failback" || key === "comment") delete next[key];
+      if (key === "max_restart" || key === "max_relocate" || key === "failback" || key === "comment" || key === "group") delete next[key];
     }
     core.model.haResources.set(sid, next);
     core.model.touch();
@@ -88,7 +88,20 @@ function options({ params }: RouteContext): Partial<HaResource> {
   }
   const comment = optStr(params, "comment");
   if (comment !== undefined) out.comment = comment;
+  const group = optStr(params, "group");
+  if (group !== undefined) out.group = group;
   return out;
+}
+
+/** PVE 9 refuses `group` (migrated to rules); PVE 8 needs the group to exist and has no `failback`. */
+function checkGroup({ core, params }: RouteContext): void {
+  const group = optStr(params, "group");
+  if (core.model.pveVersion !== 8) {
+    if (group) pveDie("invalid parameter 'group': ha groups have been migrated to rules");
+    return;
+  }
+  if (params.failback !== undefined) paramError({ failback: "property is not defined in schema and the schema does not allow additional properties" });
+  if (group && !core.model.haGroups.some((g) => g.group === group)) pveDie(`ha group '${group}' does not exist`);
 }
 
 function move(ctx: RouteContext, kind: "migrate" | "relocate"): Record<string, unknown> {

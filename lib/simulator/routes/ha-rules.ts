@@ -2,16 +2,18 @@ import { createHash } from "node:crypto";
 
 import { paramError, pveDie } from "../errors";
 import type { HaRule } from "../model-types";
+import { notOnPve8 } from "../pve8";
 import type { RouteContext, RouteTable } from "../route-types";
 import { optStr, str } from "../route-types";
+import { haGroupRoutes } from "./ha-groups";
 
-// HA rules (pve-ha-manager src/PVE/API2/HA/Rules.pm, PVE 9) and the deprecated groups
-// (API2/HA/Groups.pm): a PVE 9 cluster has its groups migrated to rules, so the group calls die
-// as they do there. Node-affinity rules steer recovery and failback (ha-select.ts); resource-
+// HA rules (pve-ha-manager src/PVE/API2/HA/Rules.pm, PVE 9; a PVE 8 simulator has no such
+// path and answers 501, see pve8.ts) and the groups (ha-groups.ts). Node-affinity rules steer recovery and failback (ha-select.ts); resource-
 // affinity rules are stored and listed but do not influence the simulated placement.
 
 export const haRuleRoutes: RouteTable = {
   "GET /cluster/ha/rules": (ctx) => {
+    notOnPve8(ctx.core.model, "GET", "/cluster/ha/rules");
     const resource = optStr(ctx.params, "resource");
     const type = optStr(ctx.params, "type");
     return ctx.core.ha.model.haRules
@@ -23,6 +25,7 @@ export const haRuleRoutes: RouteTable = {
 
   "POST /cluster/ha/rules": (ctx) => {
     const { core, params } = ctx;
+    notOnPve8(core.model, "POST", "/cluster/ha/rules");
     if (!core.model.isQuorate()) pveDie("cfs-lock 'domain-ha' error: no quorum!");
     const id = str(params, "rule");
     if (core.ha.model.haRules.some((r) => r.rule === id)) pveDie(`HA rule '${id}' already defined`);
@@ -34,6 +37,7 @@ export const haRuleRoutes: RouteTable = {
 
   "PUT /cluster/ha/rules/{rule}": (ctx) => {
     const { core, params } = ctx;
+    notOnPve8(core.model, "PUT", `/cluster/ha/rules/${str(params, "rule")}`);
     if (!core.model.isQuorate()) pveDie("cfs-lock 'domain-ha' error: no quorum!");
     const old = findRule(ctx, `HA rule '${str(params, "rule")}' does not exist`);
     if (str(params, "type") !== old.type) pveDie("rule type cannot be changed");
@@ -49,6 +53,7 @@ export const haRuleRoutes: RouteTable = {
   },
 
   "DELETE /cluster/ha/rules/{rule}": (ctx) => {
+    notOnPve8(ctx.core.model, "DELETE", `/cluster/ha/rules/${str(ctx.params, "rule")}`);
     const rule = findRule(ctx);
     ctx.core.ha.model.haRules.splice(ctx.core.ha.model.haRules.indexOf(rule), 1);
     ctx.core.model.touch();
@@ -56,12 +61,12 @@ export const haRuleRoutes: RouteTable = {
     return null;
   },
 
-  "GET /cluster/ha/groups": () => pveDie("cannot index groups: ha groups have been migrated to rules"),
-  "GET /cluster/ha/groups/{group}": () => pveDie("cannot read group: ha groups have been migrated to rules"),
+  ...haGroupRoutes,
 };
 
 function findRule({ core, params }: RouteContext, missing?: string): HaRule {
   const id = str(params, "rule");
+  notOnPve8(core.model, "GET", `/cluster/ha/rules/${id}`);
   return core.ha.model.haRules.find((r) => r.rule === id) ?? pveDie(missing ?? `no such ha rule '${id}'`);
 }
 

@@ -91,7 +91,11 @@ function serviceEntry(ha: HaManager, sid: string, sc: ServiceConfig | undefined,
   const res = ha.model.haResources.get(sid);
   if (sc && res) {
     data.request_state = res.state;
-    Object.assign(data, { max_restart: sc.max_restart, max_relocate: sc.max_relocate, failback: sc.failback ? 1 : 0 });
+    Object.assign(data, { max_restart: sc.max_restart, max_relocate: sc.max_relocate });
+    // PVE 9 reports the resource's failback; PVE 8 its group (failback is the group's nofailback there).
+    if (ha.model.pveVersion === 8) {
+      if (res.group !== undefined) data.group = res.group;
+    } else data.failback = sc.failback ? 1 : 0;
     if (res.comment !== undefined) data.comment = res.comment;
   }
   return data;

@@ -7,14 +7,14 @@ import { LogOut } from "lucide-react";
 import { StatusBadge } from "@/components/status-badge";
 import { Alert, AlertDescription } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Checkbox } from "@/components/ui/checkbox";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Skeleton } from "@/components/ui/skeleton";
 import { evacuationQuery } from "@/lib/failover/query";
 import { sendJson } from "@/lib/http/fetch-json";
 import { CHECK_TONE, Checklist } from "./checklist";
+import { ConfirmBlock } from "./confirm-block";
 
 /** "Evacuate pve1…": every guest with a replica moves to it, the others are listed and stay. */
 export function EvacuateDialog({ clusterId, node }: { clusterId: string; node: string }) {
@@ -99,29 +99,20 @@ export function EvacuateDialog({ clusterId, node }: { clusterId: string; node: s
               <Input id="evacuate-parallelism" inputMode="numeric" value={parallelism} onChange={(e) => setParallelism(e.target.value)} aria-invalid={!validN} />
               {!validN && <p className="text-status-fail text-sm">A whole number from 1 to 10.</p>}
             </div>
-            {warnings && (
-              <div className="flex items-start gap-2">
-                <Checkbox id="evacuate-accept" checked={accepted} onCheckedChange={(v) => setAccepted(v === true)} />
-                <Label htmlFor="evacuate-accept" className="text-sm leading-snug font-normal">
-                  I have read the warnings and want to evacuate anyway.
-                </Label>
-              </div>
-            )}
           </div>
         )}
-        {start.error && (
-          <Alert variant="destructive">
-            <AlertDescription>{start.error.message}</AlertDescription>
-          </Alert>
-        )}
-        <DialogFooter>
-          <Button variant="outline" onClick={() => setOpen(false)}>
-            Cancel
-          </Button>
-          <Button disabled={!plan.data || moving.length === 0 || !validN || (warnings && !accepted) || start.isPending} onClick={() => start.mutate()}>
-            {start.isPending ? "Starting…" : `Evacuate ${node}`}
-          </Button>
-        </DialogFooter>
+        <ConfirmBlock
+          id="evacuate-accept"
+          acceptLabel={plan.data && warnings ? "I have read the warnings and want to evacuate anyway." : null}
+          accepted={accepted}
+          onAcceptedChange={setAccepted}
+          error={start.error}
+          onCancel={() => setOpen(false)}
+          blocked={!plan.data || moving.length === 0 || !validN}
+          pending={start.isPending}
+          confirmLabel={`Evacuate ${node}`}
+          onConfirm={() => start.mutate()}
+        />
       </DialogContent>
     </Dialog>
   );

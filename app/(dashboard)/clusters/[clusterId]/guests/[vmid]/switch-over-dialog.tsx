@@ -6,12 +6,12 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { ArrowRightLeft } from "lucide-react";
 import { Alert, AlertDescription } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Checkbox } from "@/components/ui/checkbox";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Checklist } from "@/app/(dashboard)/failover/operations/checklist";
+import { ConfirmBlock } from "@/app/(dashboard)/failover/operations/confirm-block";
 import { preflightQuery } from "@/lib/failover/query";
 import { sendJson } from "@/lib/http/fetch-json";
 
@@ -36,7 +36,6 @@ export function SwitchOverDialog({ clusterId, vmid, guestName }: { clusterId: st
   });
   const data = preflight.data;
   const warnings = data?.checks.filter((c) => c.result === "warning").length ?? 0;
-  const blocked = !data || data.verdict === "fail" || !data.plan || (warnings > 0 && !accepted);
 
   return (
     <Dialog
@@ -99,29 +98,20 @@ export function SwitchOverDialog({ clusterId, vmid, guestName }: { clusterId: st
               </Alert>
             )}
             {data.verdict === "fail" && <p className="text-status-fail text-sm">A check fails: this switch-over cannot start until it passes.</p>}
-            {warnings > 0 && data.verdict !== "fail" && (
-              <div className="flex items-start gap-2">
-                <Checkbox id="accept-warnings" checked={accepted} onCheckedChange={(v) => setAccepted(v === true)} />
-                <Label htmlFor="accept-warnings" className="text-sm leading-snug font-normal">
-                  I have read the {warnings === 1 ? "warning" : `${warnings} warnings`} and want to switch over anyway.
-                </Label>
-              </div>
-            )}
           </div>
         )}
-        {start.error && (
-          <Alert variant="destructive">
-            <AlertDescription>{start.error.message}</AlertDescription>
-          </Alert>
-        )}
-        <DialogFooter>
-          <Button variant="outline" onClick={() => setOpen(false)}>
-            Cancel
-          </Button>
-          <Button disabled={blocked || start.isPending} onClick={() => start.mutate()}>
-            {start.isPending ? "Starting…" : `Switch over to ${data?.target ?? "…"}`}
-          </Button>
-        </DialogFooter>
+        <ConfirmBlock
+          id="accept-warnings"
+          acceptLabel={warnings > 0 && data?.verdict !== "fail" ? `I have read the ${warnings === 1 ? "warning" : `${warnings} warnings`} and want to switch over anyway.` : null}
+          accepted={accepted}
+          onAcceptedChange={setAccepted}
+          error={start.error}
+          onCancel={() => setOpen(false)}
+          blocked={!data || data.verdict === "fail" || !data.plan}
+          pending={start.isPending}
+          confirmLabel={`Switch over to ${data?.target ?? "…"}`}
+          onConfirm={() => start.mutate()}
+        />
       </DialogContent>
     </Dialog>
   );
