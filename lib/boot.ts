@@ -10,6 +10,7 @@ import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { startAppPoller, stopAppPoller, triggerPoll } from "@/lib/poller/app-poller";
 import { releaseAllLeasesSync } from "@/lib/poller/lease";
+import { appRecoveryShellFor } from "@/lib/clusters/app-recovery-shell";
 import { startAppFailoverExecutor } from "@/lib/failover/app-executor";
 import { assertDataDirWritable, getServerSecrets } from "@/lib/server-secrets";
 
@@ -59,6 +60,8 @@ export async function bootServer(): Promise<void> {
     clientFor: (cluster) => appClusterClients().clientFor(cluster),
     now: Date.now,
     onClusterChanged: triggerPoll,
+    // Recovery from a dead node: a root shell through the cluster's recovery credential.
+    shellFor: appRecoveryShellFor(),
     onError: (operationId, error) => logger.error({ operationId, err: error }, "Failover executor pass crashed"),
   });
   logger.info({ url: env.appUrl, dataDir: env.DATA_DIR, demo: env.DEMO_MODE }, "pve-standby is ready");

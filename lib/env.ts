@@ -34,6 +34,8 @@ export const envSchema = z.object({
   TRUST_PROXY_HOPS: z.coerce.number({ message: "must be a number of proxies" }).int().min(1).max(10).default(1),
   POLLER_ENABLED: flag.default(true),
   POLL_INTERVAL_SECONDS: z.coerce.number({ message: "must be a number of seconds" }).int().min(1).max(3600).optional(),
+  // Failover part 2: how long a node must have been seen offline before its guests may be recovered.
+  RECOVERY_MIN_OFFLINE_SECONDS: z.coerce.number({ message: "must be a number of seconds" }).int().min(0).max(86_400).default(120),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

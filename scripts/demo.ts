@@ -5,6 +5,8 @@ import path from "node:path";
 import { DEMO_ACCOUNTS } from "../lib/auth/setup";
 import { createDb } from "../lib/db/client";
 import { applyMigrations } from "../lib/db/migrate";
+import { setRecoveryCredential } from "../lib/clusters/recovery-credential";
+import { recoveryCredentialInputSchema } from "../lib/clusters/recovery-schemas";
 import { registerDemoCluster, warmUpHistory } from "../lib/demo/demo-cluster";
 import { assertDemoModeAllowed } from "../lib/demo/demo-guard";
 import { assertDataDirWritable, loadServerSecrets } from "../lib/server-secrets";
@@ -44,6 +46,19 @@ async function main() {
     },
   });
   console.log(`\nReplayed ${steps} polls in ${((Date.now() - started) / 1000).toFixed(1)} s (${failures} failed).`);
+  // The simulated nodes' root login as the cluster's recovery credential (each node's sshd on its
+  // own loopback port), so a dead node's non-HA guests can be recovered by clicking.
+  await setRecoveryCredential(
+    db,
+    cluster.id,
+    recoveryCredentialInputSchema.parse({
+      authKind: "password",
+      password: sim.credentials.rootPassword,
+      nodeAddresses: Object.fromEntries(servers.endpoints.map((e) => [e.node, `127.0.0.1:${e.sshPort}`])),
+    }),
+    "npm run demo",
+    encryptionKey,
+  );
   await db.$disconnect();
 
   // From here on the cluster lives in real time and the app's own poller takes over.
@@ -58,6 +73,7 @@ async function main() {
       `  Open       ${env.appUrl}`,
       ...DEMO_ACCOUNTS.map((a) => `  ${a.role.padEnd(10)} ${a.email} / ${env.DEMO_PASSWORD}`),
       `  Simulator  ${servers.endpoints.map((e) => `${e.node} https://127.0.0.1:${e.port}`).join(", ")}`,
+      `  SSH        ${servers.endpoints.map((e) => `${e.node} root@127.0.0.1 -p ${e.sshPort}`).join(", ")} (password ${sim.credentials.rootPassword}; the cluster's recovery credential)`,
       `  Incidents  https://127.0.0.1:<any node's port>/control/… with Authorization: Bearer ${controlToken} (a node you power off closes its port: send the next call to another)`,
       `  Data       ${env.DATA_DIR} (delete it to start over)`,
       "  Stop       Ctrl+C",

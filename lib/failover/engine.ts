@@ -15,6 +15,9 @@ import { FINISHED_STEP_STATES, IN_FLIGHT_STEP_STATES, type StepKind, type StepSt
 // it talks to Proxmox, so any pass can be the first after a restart.
 
 type Step = FailoverStep;
+
+/** Steps whose success means a guest moved: a migration, a recovered configuration, HA's recovery followed. */
+const MOVING_STEPS: readonly string[] = ["migrate", "move-config", "follow-ha"];
 type Op = FailoverOperation & { steps: Step[] };
 
 export type PassResult = { state: string; progressed: boolean };
@@ -187,8 +190,8 @@ function isRefusal(error: unknown): boolean {
 
 async function finish(deps: FailoverDeps, op: Op): Promise<string> {
   const failed = op.steps.filter((s) => s.state === "failed");
-  const moved = op.steps.filter((s) => s.kind === "migrate" && s.state === "done").length;
-  const guests = new Set(op.steps.filter((s) => s.kind === "migrate").map((s) => s.vmid)).size;
+  const moved = op.steps.filter((s) => MOVING_STEPS.includes(s.kind) && s.state === "done").length;
+  const guests = new Set(op.steps.filter((s) => MOVING_STEPS.includes(s.kind)).map((s) => s.vmid)).size;
   const left = op.steps.filter((s) => s.kind === "leave-alone").length;
   const state = failed.length ? "failed" : "succeeded";
   deps.onClusterChanged?.(op.clusterId);
@@ -206,7 +209,7 @@ async function finish(deps: FailoverDeps, op: Op): Promise<string> {
 }
 
 async function abandon(deps: FailoverDeps, op: Op): Promise<string> {
-  const tookEffect = op.steps.filter((s) => s.kind === "migrate" && s.state === "done").map((s) => s.title.replace(/^Migrate /, ""));
+  const tookEffect = op.steps.filter((s) => MOVING_STEPS.includes(s.kind) && s.state === "done").map((s) => s.title.replace(/^Migrate /, ""));
   const summary = op.kind === "failback"
     ? failbackSummary(op.steps, true)
     : tookEffect.length

@@ -8,7 +8,7 @@ export type MoveGuard = { allowed: true } | { allowed: false; reason: string };
  * own, and a second mover racing it can start the guest twice. Pure: the failover engine calls
  * it before any step that moves a guest, the pages to explain why no button is offered.
  */
-export function guardManualMove(input: { sid: string; haResource: HaResourceState | null | undefined; nodeOnline: boolean | null }): MoveGuard {
+export function guardManualMove(input: { sid: string; haResource: Pick<HaResourceState, "state"> | null | undefined; nodeOnline: boolean | null }): MoveGuard {
   const res = input.haResource;
   if (!res || res.state === "ignored") return { allowed: true };
   if (input.nodeOnline === false) {

@@ -13,15 +13,20 @@ import type { operationPlanSchema } from "./types";
 
 export const MAX_PARALLELISM = 10;
 
-export type StepSpec = { vmid: number; kind: StepKind; title: string; params: unknown; state?: "pending" | "skipped"; message?: string };
+export type StepSpec = {
+  vmid: number; kind: StepKind; title: string; params: unknown; state?: "pending" | "skipped"; message?: string;
+  /** What the step starts with (e.g. the operator's fencing confirmation, stored by the start route). */
+  result?: Record<string, unknown>;
+};
 
-const label = (g: { type: string; vmid: number; name: string | null }) => `${g.type === "lxc" ? "CT" : "VM"} ${g.vmid}${g.name ? ` (${g.name})` : ""}`;
+export const label = (g: { type: string; vmid: number; name: string | null }) => `${g.type === "lxc" ? "CT" : "VM"} ${g.vmid}${g.name ? ` (${g.name})` : ""}`;
 
 const MODE_WORDS: Record<GuestPlan["mode"], string> = {
   online: "live",
   offline: "offline",
   restart: "in restart mode",
   ha: "through HA",
+  recover: "from its dead node",
 };
 
 export function stepsForGuest(g: GuestPlan): StepSpec[] {
@@ -55,7 +60,7 @@ export async function createOperation(
     await tx.failoverStep.createMany({
       data: input.steps.map((s, seq): Prisma.FailoverStepCreateManyInput => ({
         operationId: op.id, seq, vmid: s.vmid, kind: s.kind, title: s.title, params: JSON.stringify(s.params),
-        state: s.state ?? "pending", message: s.message ?? null,
+        state: s.state ?? "pending", message: s.message ?? null, result: s.result ? JSON.stringify(s.result) : undefined,
       })),
     });
     return { id: op.id, title: op.title };

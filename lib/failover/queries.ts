@@ -19,6 +19,8 @@ export type StepView = {
   taskLog: string[];
   progress: string | null;
   exitstatus: string | null;
+  /** Recovery without a credential: the commands the operator runs on the target, while the step waits for them. */
+  commands: string[] | null;
 };
 
 export type ReversedJobView = {
@@ -54,6 +56,8 @@ export type OperationView = {
   steps: StepView[];
   locks: { vmid: number; holderLabel: string; acquiredAt: string }[];
   reversedJobs: ReversedJobView[];
+  /** Recoveries from a dead node: each guest's data-loss window as its checklist stated it before the confirmation. */
+  dataLoss: { vmid: number; text: string; seconds: number | null }[];
   /** Only the operator who started it may pause or abandon it. */
   viewerHolds: boolean;
 };
@@ -67,16 +71,18 @@ export async function getOperationView(db: PrismaClient, operationId: string, vi
   ]);
   const plan = operationPlanSchema.parse(JSON.parse(op.plan));
   const steps = op.steps.map((s): StepView => {
-    const result = JSON.parse(s.result) as { taskLog?: string[]; progress?: string | null; exitstatus?: string | null };
+    const result = JSON.parse(s.result) as { taskLog?: string[]; progress?: string | null; exitstatus?: string | null; mode?: string; commands?: string[] };
     return {
       id: s.id, seq: s.seq, vmid: s.vmid, kind: s.kind, title: s.title, state: s.state, checks: JSON.parse(s.checks) as Check[], upid: s.upid,
       message: s.message, startedAt: s.startedAt?.toISOString() ?? null, endedAt: s.endedAt?.toISOString() ?? null,
       taskLog: result.taskLog ?? [], progress: result.progress ?? null, exitstatus: result.exitstatus ?? null,
+      commands: result.mode === "manual" && Array.isArray(result.commands) ? result.commands : null,
     };
   });
   const reversedJobs: ReversedJobView[] = [];
   for (const g of plan.guests) {
-    const migrate = op.steps.find((s) => s.kind === "migrate" && s.vmid === g.vmid);
+    // A migration, or a recovery's configuration move: either way Proxmox turns the job around.
+    const migrate = op.steps.find((s) => (s.kind === "migrate" || s.kind === "move-config") && s.vmid === g.vmid);
     if (migrate?.state !== "done") continue;
     const movedAt = Number((JSON.parse(migrate.result) as { movedAt?: number }).movedAt ?? 0);
     const row = await db.replicationJob.findUnique({ where: { clusterId_jobId: { clusterId: op.clusterId, jobId: g.jobId } } });
@@ -93,6 +99,10 @@ export async function getOperationView(db: PrismaClient, operationId: string, vi
     endedAt: op.endedAt?.toISOString() ?? null, pauseRequested: op.pauseRequested, abandonRequested: op.abandonRequested, summary: op.summary,
     plan, steps, locks: locks.map((l) => ({ vmid: l.vmid, holderLabel: l.holderLabel, acquiredAt: l.acquiredAt.toISOString() })),
     reversedJobs, viewerHolds: op.createdById === viewerId,
+    dataLoss: op.steps.filter((s) => s.kind === "recovery-preflight").flatMap((s) => {
+      const loss = (JSON.parse(s.result) as { dataLoss?: { text?: string; seconds?: number } | null }).dataLoss;
+      return loss?.text ? [{ vmid: s.vmid, text: loss.text, seconds: loss.seconds ?? null }] : [];
+    }),
   };
 }
 

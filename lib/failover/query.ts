@@ -47,7 +47,7 @@ export function evacuationQuery(clusterId: string, node: string) {
   });
 }
 
-async function getJson<T>(url: string): Promise<T> {
+export async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url, { headers: { Accept: "application/json" } });
   const data = (await response.json().catch(() => ({}))) as T & { error?: string };
   if (!response.ok) throw new ApiError(data.error ?? `Request failed (${response.status}).`, response.status);

@@ -4,10 +4,11 @@ import { FAILBACK_OPERATION_KIND, FAILBACK_STEP_KINDS, failbackGuestPlanSchema }
 // Plain types of the failover engine, shared by the executor, the routes and the pages
 // (client-safe: no server imports).
 
-export const OPERATION_KINDS = ["switchover", "evacuation",
-  // Part 2: failback after a dead node returned (failback-types.ts).
-  FAILBACK_OPERATION_KIND,
-] as const;
+/**
+ * recovery: one non-HA guest of a dead node; node-recovery: everything a dead node ran;
+ * failback: hold and decide the way back after a dead node returned (failback-types.ts).
+ */
+export const OPERATION_KINDS = ["switchover", "evacuation", "recovery", "node-recovery", FAILBACK_OPERATION_KIND] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 
 export const OPERATION_STATES = ["running", "paused", "succeeded", "failed", "abandoned"] as const;
@@ -33,8 +34,11 @@ export function checklistVerdict(checks: readonly Check[]): CheckResultName {
   return "pass";
 }
 
-/** How Proxmox moves the guest: live (VM), offline (stopped guest), restart mode (CT), or by HA. */
-export type MigrationMode = "online" | "offline" | "restart" | "ha";
+/**
+ * How the guest moves: live (VM), offline (stopped guest), restart mode (CT), by HA, or
+ * recovered from a dead node (its configuration moved on a survivor, then started there).
+ */
+export type MigrationMode = "online" | "offline" | "restart" | "ha" | "recover";
 
 export const guestPlanSchema = z.object({
   vmid: z.number().int(),
@@ -42,7 +46,7 @@ export const guestPlanSchema = z.object({
   name: z.string().nullable(),
   source: z.string(),
   target: z.string(),
-  mode: z.enum(["online", "offline", "restart", "ha"]),
+  mode: z.enum(["online", "offline", "restart", "ha", "recover"]),
   running: z.boolean(),
   haSid: z.string().nullable(),
   /** The job whose target is `target`: Proxmox turns it around to point back at `source`. */
@@ -63,7 +67,10 @@ export const operationPlanSchema = z.object({
 });
 export type OperationPlan = z.infer<typeof operationPlanSchema>;
 
-export const STEP_KINDS = ["preflight", "migrate", "verify-placement", "verify-jobs", "leave-alone",
+export const STEP_KINDS = [
+  "preflight", "migrate", "verify-placement", "verify-jobs", "leave-alone",
+  // Part 2: recovery from a dead node.
+  "recovery-preflight", "confirm-fenced", "verify-node-dead", "move-config", "start-guest", "verify-jobs-parked", "follow-ha",
   // Part 2: failback after a dead node returned (failback-types.ts).
   ...FAILBACK_STEP_KINDS,
 ] as const;

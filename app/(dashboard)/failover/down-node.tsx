@@ -9,6 +9,8 @@ import { formatDuration } from "@/lib/replication/format-duration";
 import { formatAgo, formatDateTime } from "@/lib/replication/format-time";
 import { FailbackPanel, HoldAllButton } from "./failback-panel";
 import { HaTimeline } from "./ha-timeline";
+import { RecoverDialog } from "./recover/recover-dialog";
+import { RecoverNodeDialog } from "./recover/recover-node-dialog";
 
 const FAILED_AT_FROM: Record<string, string> = {
   lrm: "from its HA agent's last report",
@@ -37,6 +39,11 @@ export function DownNode({ cluster, outage, canAct }: { cluster: FailoverCluster
           )}
           . {outage.guests.length} guest{outage.guests.length === 1 ? "" : "s"} ran there.
         </CardDescription>
+        {live && canAct && outage.guests.some((g) => !g.recoveredTo) && (
+          <div className="pt-2">
+            <RecoverNodeDialog clusterId={cluster.id} node={outage.node} />
+          </div>
+        )}
       </CardHeader>
       <CardContent className="flex flex-col gap-4 px-4">
         {canAct && unheld.length > 1 && <HoldAllButton clusterId={cluster.id} node={outage.node} vmids={unheld} />}
@@ -84,10 +91,11 @@ function OutageGuestRow({ clusterId, outage, guest, clusterNow, canAct }: { clus
           {guest.guard.reason}
         </p>
       )}
-      {!guest.haManaged && !guest.recoveredTo && outage.endedAt === null && (
-        <p className="text-muted-foreground text-sm">
-          Not HA-managed: nothing brings it back by itself. Recovering non-HA guests from a dead node is not built yet (failover part 2); until then follow Proxmox&apos;s manual procedure (move its configuration on a quorate node, then start it) only once {outage.node} is certainly off.
-        </p>
+      {!guest.haManaged && guest.current?.node === outage.node && outage.endedAt === null && (
+        <div className="flex flex-wrap items-center gap-3">
+          <p className="text-muted-foreground text-sm">Not HA-managed: nothing brings it back by itself.</p>
+          {canAct && guest.guard.allowed && <RecoverDialog clusterId={clusterId} node={outage.node} vmid={guest.vmid} name={guest.name} />}
+        </div>
       )}
     </section>
   );

@@ -17,7 +17,7 @@ export function OperationsList({ canExecute }: { canExecute: boolean }) {
       <Card>
         <CardHeader>
           <CardTitle>Operations</CardTitle>
-          <CardDescription>Switch-overs and evacuations, running first. Each runs on the server: closing this page does not stop it.</CardDescription>
+          <CardDescription>Switch-overs, evacuations and recoveries from dead nodes, running first. Each runs on the server: closing this page does not stop it.</CardDescription>
         </CardHeader>
         <CardContent>
           {isLoading && <Skeleton className="h-20" />}

@@ -3,6 +3,9 @@ import type { StepKind } from "../types";
 import { leaveAloneStep, preflightStep, verifyJobsStep, verifyPlacementStep } from "./guest-checks";
 import { migrateStep } from "./migrate";
 import { FAILBACK_STEP_HANDLERS } from "./failback-index";
+import { moveConfigStep } from "./move-config";
+import { confirmFencedStep, followHaStep, recoveryPreflightStep, verifyJobsParkedStep, verifyNodeDeadStep } from "./recovery-checks";
+import { startGuestStep } from "./start-guest";
 
 export const STEP_HANDLERS: Record<StepKind, StepHandler> = {
   preflight: preflightStep,
@@ -12,4 +15,11 @@ export const STEP_HANDLERS: Record<StepKind, StepHandler> = {
   "leave-alone": leaveAloneStep,
   // Part 2: failback after a dead node returned.
   ...FAILBACK_STEP_HANDLERS,
+  "recovery-preflight": recoveryPreflightStep,
+  "confirm-fenced": confirmFencedStep,
+  "verify-node-dead": verifyNodeDeadStep,
+  "move-config": moveConfigStep,
+  "start-guest": startGuestStep,
+  "verify-jobs-parked": verifyJobsParkedStep,
+  "follow-ha": followHaStep,
 };

@@ -14,8 +14,9 @@ import { ClusterGuests } from "./cluster-guests";
 import { ClusterReadiness } from "./cluster-readiness";
 import { NodeCards } from "./node-cards";
 import { PollerHealthPanel } from "./poller-health-panel";
+import { RecoveryCredentialSection } from "./recovery-credential-section";
 
-export function ClusterView({ clusterId }: { clusterId: string }) {
+export function ClusterView({ clusterId, canManage = false }: { clusterId: string; canManage?: boolean }) {
   const { data, error } = useQuery(clusterReplicationQuery(clusterId));
   if (!data) return error ? <ErrorAlert message={error.message} /> : <PageSkeleton />;
   const { cluster } = data;
@@ -49,6 +50,7 @@ export function ClusterView({ clusterId }: { clusterId: string }) {
       <NodeCards nodes={data.nodes} />
       <ClusterReadiness clusterId={clusterId} />
       <ClusterGuests clusterId={clusterId} guests={data.guests} />
+      {canManage && <RecoveryCredentialSection clusterId={clusterId} />}
     </div>
   );
 }

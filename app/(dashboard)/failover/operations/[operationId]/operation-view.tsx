@@ -42,7 +42,7 @@ export function OperationView({ operationId, canExecute, canRunJobs }: { operati
       )}
       <div className="flex flex-wrap items-center gap-3">
         <OperationStateBadge state={data.state} />
-        {data.kind === "evacuation" && <span className="text-muted-foreground text-sm">{data.parallelism} guest(s) at a time, in startup order</span>}
+        {(data.kind === "evacuation" || data.kind === "node-recovery") && <span className="text-muted-foreground text-sm">{data.parallelism} guest(s) at a time, in startup order</span>}
       </div>
       {data.summary && (
         <Alert variant={data.state === "failed" ? "destructive" : "default"} data-testid="operation-summary">
@@ -53,7 +53,7 @@ export function OperationView({ operationId, canExecute, canRunJobs }: { operati
       {data.plan.leftAlone.length > 0 && (
         <Card>
           <CardHeader>
-            <CardTitle>Left alone on {data.sourceNode}</CardTitle>
+            <CardTitle>{data.kind === "node-recovery" ? `Not recoverable from ${data.sourceNode}` : `Left alone on ${data.sourceNode}`}</CardTitle>
           </CardHeader>
           <CardContent>
             <ul className="grid gap-2 text-sm" data-testid="left-alone">

@@ -1,5 +1,6 @@
 import type { StepView } from "@/lib/failover/queries";
 import { Checklist } from "../checklist";
+import { CopyCommands } from "../copy-commands";
 import { StepStateBadge, utc } from "../operation-state";
 
 /** A guest's steps in order: state, what it saw or did, its checks and its Proxmox task log. */
@@ -20,6 +21,8 @@ export function StepList({ steps, print = false }: { steps: StepView[]; print?: 
             </p>
           )}
           {s.checks.length > 0 && <Checklist checks={s.checks} />}
+          {s.commands && !print && s.state === "checking" && <CopyCommands commands={s.commands} label="Run on the target as root" />}
+          {s.commands && print && <pre className="font-mono text-xs whitespace-pre-wrap">{s.commands.join("\n")}</pre>}
           {s.upid && (
             <p className="text-muted-foreground font-mono text-xs break-all">
               Proxmox task {s.upid}

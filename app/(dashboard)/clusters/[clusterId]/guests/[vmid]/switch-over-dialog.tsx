@@ -20,6 +20,7 @@ const MODE_TEXT = {
   offline: "offline migration (the guest is stopped)",
   restart: "restart mode: the container is shut down, moved and started again",
   ha: "through HA (ha-manager migrate), followed until HA reports it started",
+  recover: "recovered from its dead node",
 } as const;
 
 /** "Switch over…": the checklist read live from Proxmox, the downtime, then the operation. */

@@ -69,14 +69,14 @@ export default async function OperationReportPage({ params }: { params: Promise<
             {view.plan.guests.map((g) => (
               <TableRow key={g.vmid}>
                 <TableCell>{g.vmid}{g.name && ` (${g.name})`}</TableCell>
-                <TableCell>{g.source} → {g.target}</TableCell>
+                <TableCell>{g.source} → {g.target || "where HA recovers it"}</TableCell>
                 <TableCell className="whitespace-normal">{finalPlacement(view, g)}</TableCell>
               </TableRow>
             ))}
             {view.plan.leftAlone.map((l) => (
               <TableRow key={l.vmid}>
                 <TableCell>{l.vmid}{l.name && ` (${l.name})`}</TableCell>
-                <TableCell>left alone</TableCell>
+                <TableCell>{view.kind === "node-recovery" ? "not recoverable" : "left alone"}</TableCell>
                 <TableCell className="whitespace-normal">Stays on {view.sourceNode}: {l.reason}</TableCell>
               </TableRow>
             ))}
@@ -86,16 +86,31 @@ export default async function OperationReportPage({ params }: { params: Promise<
 
       <section className="grid gap-2">
         <h2 className="text-lg font-semibold">Data-loss window</h2>
-        {view.kind === "failback" ? (
+        {view.kind === "recovery" || view.kind === "node-recovery" ? (
+          <ul className="grid gap-1 text-sm" data-testid="data-loss">
+            {view.dataLoss.map((d) => (
+              <li key={d.vmid}>
+                <span className="font-medium">{d.vmid}</span>: {d.text}
+                {d.seconds !== null && ` (${d.seconds} s)`}.
+              </li>
+            ))}
+            {view.plan.leftAlone.map((l) => (
+              <li key={l.vmid}>
+                <span className="font-medium">{l.vmid}</span>: not recovered; its data is on {view.sourceNode} only until it returns.
+              </li>
+            ))}
+            {view.dataLoss.length === 0 && view.plan.leftAlone.length === 0 && <li>No recovery checklist has run yet.</li>}
+          </ul>
+        ) : view.kind === "failback" ? (
           <p className="text-sm" data-testid="data-loss">
             A failback hold moves no guest. What {view.sourceNode} wrote after its last sync before it failed is kept or discarded per guest, as chosen above and recorded in the timeline.
           </p>
         ) : (
-        <p className="text-sm" data-testid="data-loss">
-          None (0 seconds). A planned switch-over runs while the source node is up: Proxmox replicates the guest once more during the migration and
-          moves it only after the last writes reached {view.plan.guests.map((g) => g.target).filter((t, i, a) => a.indexOf(t) === i).join(" and ") || "the target"}.
-          A migration that failed left the guest running where it was, with nothing lost.
-        </p>
+          <p className="text-sm" data-testid="data-loss">
+            None (0 seconds). A planned switch-over runs while the source node is up: Proxmox replicates the guest once more during the migration and
+            moves it only after the last writes reached {view.plan.guests.map((g) => g.target).filter((t, i, a) => a.indexOf(t) === i).join(" and ") || "the target"}.
+            A migration that failed left the guest running where it was, with nothing lost.
+          </p>
         )}
       </section>
 

@@ -10,6 +10,7 @@ const ACTION_WORDS: Record<string, string> = {
   "failover.task": "Sent to Proxmox",
   "failover.step": "Step ended",
   "failover.finish": "Operation ended",
+  "failover.confirm_fenced": "Confirmed the dead node is powered off or fenced",
 };
 
 /** One timeline row in words, from the audit row's details. */
@@ -31,6 +32,7 @@ export function describeEvent(e: ReportEvent): string {
 /** Where the guest ended up, from what the verification steps saw. */
 export function finalPlacement(view: OperationView, g: GuestPlan): string {
   const steps = view.steps.filter((s) => s.vmid === g.vmid);
+  if (g.mode === "recover" || (g.mode === "ha" && steps.some((s) => s.kind === "follow-ha"))) return recoveredPlacement(view, g, steps);
   const placement = steps.find((s) => s.kind === "verify-placement");
   const migrate = steps.find((s) => s.kind === "migrate");
   if (placement?.state === "done") return placement.message ?? `On ${g.target}.`;
@@ -39,4 +41,17 @@ export function finalPlacement(view: OperationView, g: GuestPlan): string {
   const failed = steps.find((s) => s.state === "failed");
   if (failed) return `Not moved: ${failed.message}`;
   return view.state === "running" || view.state === "paused" ? "In progress" : `Not moved; stays on ${g.source}.`;
+}
+
+/** A recovery from a dead node: started on the target, only moved (it was stopped), HA's outcome, or where it stopped and why. */
+function recoveredPlacement(view: OperationView, g: GuestPlan, steps: OperationView["steps"]): string {
+  const ha = steps.find((s) => s.kind === "follow-ha");
+  if (ha) return ha.state === "done" ? (ha.message ?? "Recovered by HA.") : `HA: ${ha.message ?? "not recovered yet"}`;
+  const move = steps.find((s) => s.kind === "move-config");
+  const start = steps.find((s) => s.kind === "start-guest");
+  const failed = steps.find((s) => s.state === "failed");
+  if (failed) return move?.state === "done" ? `Configuration on ${g.target}, not started: ${failed.message}` : `Not recovered, nothing moved: ${failed.message}`;
+  if (start?.state === "done") return start.message ?? `Runs on ${g.target}.`;
+  if (!start && move?.state === "done") return `Configuration on ${g.target}; it was stopped before the failure and stays stopped.`;
+  return view.state === "running" || view.state === "paused" ? "In progress" : `Not recovered; its configuration stays on ${g.source}.`;
 }

@@ -1,0 +1,113 @@
+import { expect, request, test, type APIRequestContext } from "@playwright/test";
+import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
+import { ADMIN, createUserViaApi, signIn, signInAs } from "./fixtures/accounts";
+import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/clusters";
+
+// Recovery of a non-HA guest from a dead node on the Failover page: the demo simulator added as a
+// cluster through the app's API, an admin stores the simulated nodes' root login as the recovery
+// credential (each node's sshd on its own port), pve2 is killed through the simulator's control
+// API, and an operator recovers VM 107 (app-02, replicated to pve1) by clicking. The simulator's
+// clock is advanced through the control API so the two minutes offline pass in seconds.
+test.describe.configure({ mode: "serial" });
+
+const CLUSTER = "e2e-recover";
+let fx: SimulatorFixture;
+let control: APIRequestContext;
+let clusterId = "";
+const stamp = Date.now();
+const OPERATOR = { email: `oscar-${stamp}@example.com`, name: "Oscar Operator", password: "oscars-own-pass-1" };
+
+async function controlCall(method: "POST" | "PUT", path: string, data: unknown) {
+  // Through pve1, which this spec never kills: a node's own listener closes when it goes down.
+  const { host, port } = fx.endpoint("pve1");
+  const response = await control.fetch(`https://${host}:${port}${path}`, { method, data, headers: { Authorization: `Bearer ${fx.sim.controlToken}` } });
+  expect(response.status(), await response.text()).toBe(200);
+}
+
+test.beforeAll(async ({ browser }) => {
+  fx = await startSimulatorFixture({ scenario: "demo", seed: 13, startTime: Math.floor(Date.now() / 1000) - 2 * 3600, speed: 0 });
+  for (let i = 0; i < 120; i++) fx.sim.advance(60);
+  fx.sim.clock.set(Date.now());
+  fx.sim.clock.setSpeed(1);
+  control = await request.newContext({ ignoreHTTPSErrors: true });
+
+  const page = await browser.newPage();
+  await signInAs(page, ADMIN);
+  clusterId = await addSimulatedClusterViaApi(page, CLUSTER, fx);
+  const credential = await page.request.put(`/api/clusters/${clusterId}/recovery-credential`, {
+    data: {
+      authKind: "password",
+      password: fx.sim.credentials.rootPassword,
+      nodeAddresses: Object.fromEntries(fx.servers.endpoints.map((e) => [e.node, `127.0.0.1:${e.sshPort}`])),
+    },
+  });
+  expect(credential.status(), await credential.text()).toBe(200);
+  await createUserViaApi(page, { email: OPERATOR.email, name: OPERATOR.name, role: "operator", password: "temporary-pass-1" });
+  await page.close();
+  const p = await browser.newPage();
+  await signIn(p, OPERATOR.email, "temporary-pass-1");
+  await expect(p).toHaveURL(/\/account\/password/);
+  const change = await p.request.post("/api/account/password", { data: { currentPassword: "temporary-pass-1", newPassword: OPERATOR.password } });
+  expect(change.status(), await change.text()).toBe(200);
+  await p.close();
+});
+
+test.afterAll(async ({ browser }) => {
+  if (fx) {
+    if (!fx.sim.model.node("pve2")?.online) {
+      await controlCall("PUT", "/control/nodes/pve2", { online: 1 });
+      await controlCall("POST", "/control/clock", { advance: 60 });
+    }
+    // Every guest runs on exactly one node, and only on nodes that are up.
+    const seen = new Map<number, number>();
+    for (const g of fx.sim.model.guests.values()) seen.set(g.vmid, (seen.get(g.vmid) ?? 0) + 1);
+    expect([...seen.values()].every((n) => n === 1)).toBe(true);
+    const running = [...fx.sim.model.guests.values()].filter((g) => g.status === "running");
+    expect(running.every((g) => fx.sim.model.node(g.node)?.online)).toBe(true);
+  }
+  await control?.dispose();
+  await removeClusterNamed(browser, CLUSTER);
+  await fx?.close();
+});
+
+test("an operator recovers a non-HA guest from a killed node over SSH, after confirming the node is off", async ({ page }) => {
+  await signInAs(page, OPERATOR);
+  // An operator uses the credential but may neither read nor change it.
+  expect((await page.request.get(`/api/clusters/${clusterId}/recovery-credential`)).status()).toBe(403);
+  await page.goto("/failover");
+  await controlCall("PUT", "/control/nodes/pve2", { online: 0 });
+  const node = page.getByTestId("down-node-pve2");
+  await expect(node).toBeVisible({ timeout: 30_000 });
+  const guest = node.getByTestId("outage-guest-107");
+  await expect(guest).toContainText("not HA-managed");
+
+  // Too soon: the checklist refuses until the node has been offline for two minutes.
+  await guest.getByRole("button", { name: "Recover…" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog.locator('[data-check="fail"]').filter({ hasText: "Dead node" })).toContainText("seen offline for only");
+  await expect(dialog.getByRole("button", { name: /^Recover on/ })).toBeDisabled();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+
+  await controlCall("POST", "/control/clock", { advance: 150 });
+  await expect(async () => {
+    await guest.getByRole("button", { name: "Recover…" }).click();
+    await expect(dialog.getByTestId("fencing-confirm")).toBeVisible({ timeout: 3_000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(dialog).toContainText("From pve2 to pve1, then started there");
+  await expect(dialog.getByTestId("recovery-data-loss")).toContainText(/Data-loss window: .*the copy on pve1 is from \d+ s before the failure/);
+  await expect(dialog).toContainText("logs in to pve1 over SSH");
+  const start = dialog.getByRole("button", { name: "Recover on pve1" });
+  await expect(start).toBeDisabled();
+  await dialog.getByLabel(/Type pve2 to confirm/).fill("pve2");
+  await start.click();
+
+  await expect(page).toHaveURL(/\/failover\/operations\//);
+  await expect(page.getByText("Recover VM 107 (app-02) from pve2 on pve1").first()).toBeVisible();
+  await expect(page.getByTestId("failover-step").filter({ hasText: "Start VM 107 (app-02) on pve1" })).toHaveAttribute("data-state", "done", { timeout: 60_000 });
+  await expect(page.getByTestId("failover-step").filter({ hasText: "Move VM 107 (app-02)'s configuration" })).toContainText("Proxmox lists VM 107 on pve1");
+  // Proxmox on pve1 turns the job around within a minute; the old node is still down.
+  await controlCall("POST", "/control/clock", { advance: 70 });
+  await expect(page.getByTestId("failover-step").filter({ hasText: "Show job 107-0" })).toContainText("Parked while pve2 is down", { timeout: 60_000 });
+  expect(fx.sim.model.guest(107)).toMatchObject({ node: "pve1", status: "running" });
+  expect(fx.sim.model.allTasks().filter((t) => t.type === "qmstart" && t.id === "107" && t.node === "pve1")).toHaveLength(1);
+});
