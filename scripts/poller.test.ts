@@ -9,6 +9,7 @@ import { createDb } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrate";
 import { registerDemoCluster } from "@/lib/demo/demo-cluster";
 import { parseEnv } from "@/lib/env";
+import { requestPoll } from "@/lib/poller/poll-request";
 import { loadServerSecrets } from "@/lib/server-secrets";
 import { createClusterRow } from "@/lib/testing/cluster-row";
 import { SIM_START, startSimulatorFixture } from "@/lib/testing/simulator-fixture";
@@ -96,6 +97,49 @@ it("evaluates the alerts after its polls and sends the mail, as the app does, wi
     expect(await exited, output()).toBe(0);
     expect(output()).not.toMatch(/Alert evaluation failed|Alert outbox failed/);
     expect(await db.alertEngineRun.count({ where: { holder: { not: null } } })).toBe(0);
+  } finally {
+    await smtp.close();
+    await fx.close();
+    await db.$disconnect();
+  }
+}, 150_000);
+
+it("polls a cluster at once when a poll is requested through the database (a push reaching an app whose own poller is off)", async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pve-standby-poller-"));
+  dirs.push(dataDir);
+  const file = path.join(dataDir, "pve-standby.db");
+  applyMigrations(file, path.join(ROOT, "prisma", "migrations"));
+  const { encryptionKey } = loadServerSecrets(parseEnv({ ...process.env, DATA_DIR: dataDir }));
+  const db = createDb(file);
+  const fx = await startSimulatorFixture({ scenario: "demo", seed: 1, startTime: SIM_START, speed: 0 });
+  const smtp = await startSmtpSink();
+  try {
+    await registerDemoCluster(db, fx.sim, fx.servers, encryptionKey);
+    await createChannel(db, encryptionKey, { name: "mail", kind: "email", enabled: true, minSeverity: "warning", config: { host: "127.0.0.1", port: smtp.port, security: "none", from: "standby@example.com", to: ["oncall@example.com"] }, secrets: {} });
+    const cluster = await db.cluster.findFirstOrThrow({ where: { name: "demo" } });
+    // Five minutes between scheduled polls: only the requested poll can run within this test.
+    const { child, output, exited } = startPollerProcess(dataDir, 300);
+
+    const firstJob = () => db.replicationJob.findFirst({ where: { clusterId: cluster.id, jobId: "105-0" } });
+    await expect.poll(async () => (await db.cluster.findUniqueOrThrow({ where: { id: cluster.id } })).lastPollAt, { timeout: 90_000, interval: 200 }).not.toBeNull();
+    const firstPollAt = (await db.cluster.findUniqueOrThrow({ where: { id: cluster.id } })).lastPollAt!;
+    // The first poll, at the simulation's start, found the job healthy.
+    expect((await firstJob())!.failCount).toBe(0);
+
+    // Two hours later the job to the nearly full storage fails; Proxmox would push that, and the
+    // push route calls triggerPoll, which marks the cluster with this function.
+    fx.sim.advance(7200);
+    await requestPoll(db, cluster.id);
+
+    await expect.poll(() => smtp.mails.filter((m) => m.subject.includes("105-0")).length, { timeout: 60_000, interval: 200 }).toBe(1);
+    const polled = await db.cluster.findUniqueOrThrow({ where: { id: cluster.id } });
+    expect(polled.lastPollAt!.getTime()).toBeGreaterThan(firstPollAt.getTime());
+    expect(polled.pollRequestedAt).toBeNull();
+    expect((await firstJob())!.failCount).toBeGreaterThan(0);
+
+    child.kill("SIGTERM");
+    expect(await exited, output()).toBe(0);
+    expect(output()).not.toMatch(/Could not clear the cluster's poll request/);
   } finally {
     await smtp.close();
     await fx.close();

@@ -1,4 +1,7 @@
+import { getDb } from "@/lib/db/app-db";
+import { logger } from "@/lib/logger";
 import type { PrismaClient } from "@/prisma/generated/client";
+import { requestPoll } from "./poll-request";
 import { startPoller, type Poller, type PollerDeps } from "./poller";
 
 // One poller per server process; the globalThis slot survives dev-mode module reloads.
@@ -22,9 +25,14 @@ export async function stopAppPoller(): Promise<void> {
 
 /**
  * Polls a cluster now instead of at its next interval: call it after any change made through
- * pve-standby so the page shows Proxmox's new state within one poll. A no-op when this process
- * runs no poller (POLLER_ENABLED=0 with a separate `npm run poller`); that one polls on schedule.
+ * pve-standby (and on a Proxmox push) so the page shows Proxmox's new state within one poll.
+ * One mechanism for every setup: the request is marked on the cluster row, which the poller of
+ * whichever process runs it (this one, or `npm run poller` with POLLER_ENABLED=0 here) honours at
+ * its next tick, within a second; a poller in this process is woken at once after the mark is
+ * written, so its cycle clears the mark instead of polling twice.
  */
 export function triggerPoll(clusterId: string): void {
-  globalForPoller.pveStandbyPoller?.trigger(clusterId);
+  void requestPoll(getDb(), clusterId)
+    .catch((error: unknown) => logger.error({ clusterId, err: error }, "Could not mark the cluster for a poll; it is polled at its next interval"))
+    .finally(() => globalForPoller.pveStandbyPoller?.trigger(clusterId));
 }

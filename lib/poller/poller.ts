@@ -5,6 +5,7 @@ import { logger as appLogger } from "@/lib/logger";
 import type { Cluster, PrismaClient } from "@/prisma/generated/client";
 import { HEARTBEAT_EVERY_MS, recordCycleCrash, recordStop, recordTick, startHeartbeat } from "./health";
 import { acquireLease, releaseAllLeases } from "./lease";
+import { clearPollRequest } from "./poll-request";
 import { countingClient, recordPollCost } from "./request-count";
 import { runPollCycle, type CycleResult } from "./run-cycle";
 
@@ -63,6 +64,7 @@ export function startPoller(deps: PollerDeps): Poller {
     const startedMs = Date.now();
     const leaseMs = Math.max(60_000, cluster.pollIntervalSeconds * 3000);
     if (!(await acquireLease(deps.db, cluster.id, holder, leaseMs, now()))) return;
+    if (cluster.pollRequestedAt) await clearPollRequest(deps.db, cluster.id, cluster.pollRequestedAt, log);
     const counted = countingClient(deps.clients.clientFor(cluster));
     const result = await runPollCycle(cluster.id, { db: deps.db, client: counted.client, now, signal: stopping.signal });
     const ms = Date.now() - startedMs;
@@ -103,7 +105,8 @@ export function startPoller(deps: PollerDeps): Poller {
       deps.clients.retainOnly(clusters.map((c) => c.id));
       const t = now().getTime();
       for (const cluster of clusters) {
-        if (inFlight.has(cluster.id) || (dueAt.get(cluster.id) ?? 0) > t) continue;
+        // A poll requested through the database (triggerPoll in any process) makes it due now.
+        if (inFlight.has(cluster.id) || (!cluster.pollRequestedAt && (dueAt.get(cluster.id) ?? 0) > t)) continue;
         dueAt.set(cluster.id, t + (deps.intervalSeconds ?? cluster.pollIntervalSeconds) * 1000);
         const run = pollOne(cluster)
           .catch((error) => crashed(cluster, error))
