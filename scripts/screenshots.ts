@@ -5,12 +5,16 @@
 //      report (timeline, checks, tasks) once it ended;
 //   3. the Failover page while pve1 is down and HA has recovered vm:100 (pve1 is powered off
 //      through the simulator's control API; HA takes its real three minutes) — pve1 is powered
-//      on again at the end.
+//      on again at the end;
+//   4. the "Recover…" dialog of CT 102 (proxy, not HA-managed, on pve1) with its checklist, read
+//      live once pve1 has been offline for HA's three minutes (past RECOVERY_MIN_OFFLINE_SECONDS);
+//      closed without confirming.
 // Not part of `npm test`. Writes PNGs (1280×800, palette-quantised) to docs/screenshots/.
 //
 // Environment: DEMO_URL (http://127.0.0.1:3000), SIMULATOR_URL (https://127.0.0.1:8007, a node
 // that stays up: pve2 is the demo's --port+1), SIM_CONTROL_TOKEN (printed by the demo, required),
-// DEMO_PASSWORD (demo), CHROMIUM_PATH (/usr/bin/chromium), SCREENSHOT_VMID (101).
+// DEMO_PASSWORD (demo), CHROMIUM_PATH (/usr/bin/chromium), SCREENSHOT_VMID (101),
+// SCREENSHOT_RECOVER_VMID (102, a non-HA guest of pve1).
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, request, type Page } from "@playwright/test";
@@ -20,6 +24,7 @@ const SIMULATOR = process.env.SIMULATOR_URL ?? "https://127.0.0.1:8007";
 const TOKEN = process.env.SIM_CONTROL_TOKEN;
 const PASSWORD = process.env.DEMO_PASSWORD ?? "demo";
 const VMID = Number(process.env.SCREENSHOT_VMID ?? 101);
+const RECOVER_VMID = Number(process.env.SCREENSHOT_RECOVER_VMID ?? 102);
 const OUT = path.join(__dirname, "..", "docs", "screenshots");
 const VIEWPORT = { width: 1280, height: 800 };
 
@@ -78,6 +83,16 @@ async function main() {
     await down.getByTestId("outage-guest-100").getByText("Started on pve2", { exact: true }).waitFor({ timeout: 360_000 });
     await down.getByText(/Replication turned around ·/).waitFor({ timeout: 120_000 }).catch(() => undefined);
     await save(page, "failover-node-down");
+
+    // 4. The recovery dialog of a guest HA does not manage; cancelled, nothing is moved.
+    await down.getByTestId(`outage-guest-${RECOVER_VMID}`).getByRole("button", { name: "Recover…" }).click();
+    const recover = page.getByRole("dialog");
+    await recover.locator("[data-check]").first().waitFor({ timeout: 60_000 });
+    // The dialog fades in: wait until its opening animations (finite ones; spinners loop) end.
+    await page.evaluate(() => Promise.all(document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity).map((a) => a.finished)));
+    await save(page, "recover-dialog");
+    await recover.getByRole("button", { name: "Cancel" }).click();
+    await recover.waitFor({ state: "hidden" });
   } finally {
     await call("PUT", "/control/nodes/pve1", { online: 1 }).catch((error: unknown) => console.error(`pve1 could not be powered on again: ${String(error)}`));
     await browser.close();
