@@ -99,6 +99,25 @@ describe("a poller that reports its own failures", () => {
     expect(health.status).toBe("ok");
   });
 
+  it("says a cluster removed while its cycle ran was removed, not that the cycle crashed", async () => {
+    const { poller, lines } = start(() => {
+      const client = fx.client();
+      // The admin deletes the cluster while the cycle reads Proxmox.
+      return new Proxy(client, {
+        get(target, key, receiver) {
+          if (key !== "call") return Reflect.get(target, key, receiver);
+          return async (...args: Parameters<ProxmoxClient["call"]>) => {
+            await db.cluster.deleteMany({ where: { id: "demo" } });
+            return target.call(...args);
+          };
+        },
+      });
+    });
+    await poller.tickNow();
+    expect(lines.filter((l) => l.level === "error")).toEqual([]);
+    expect(lines.find((l) => l.message === "Cluster removed during its poll cycle")?.fields).toMatchObject({ clusterId: "demo" });
+  });
+
   it("records a loop that cannot read its clusters instead of stopping silently", async () => {
     const failingDb = new Proxy(db, {
       get(target, key, receiver) {
