@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -19,7 +19,10 @@ import { SIM_START, startSimulatorFixture } from "@/lib/testing/simulator-fixtur
 // restarted poller polls at once instead of after the lease lapses.
 const ROOT = path.resolve(__dirname, "..");
 const dirs: string[] = [];
+const children: ChildProcess[] = [];
 afterEach(() => {
+  // A test that failed before its SIGTERM must not leave a poller running after the suite.
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -30,6 +33,7 @@ function startPollerProcess(dataDir: string, intervalSeconds: number) {
     env: { ...process.env, DATA_DIR: dataDir, POLL_INTERVAL_SECONDS: String(intervalSeconds), LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  children.push(child);
   let text = "";
   child.stdout.on("data", (d: Buffer) => (text += d.toString()));
   child.stderr.on("data", (d: Buffer) => (text += d.toString()));
