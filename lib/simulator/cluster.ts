@@ -1,3 +1,5 @@
+import { compareJobIds, stateKey } from "./job-keys";
+import { votequorumFor, type Votequorum } from "./votequorum";
 import { createHash } from "node:crypto";
 
 import { pveDie } from "./errors";
@@ -154,18 +156,15 @@ export class ClusterModel {
   }
 
   /** votequorum's figures: one vote per node, quorum = expected / 2 + 1 (`pvecm status`). */
-  votequorum(): { expected: number; total: number; quorum: number } {
-    const total = this.nodes.filter((n) => n.online).length;
-    const expected = Math.max(this.expectedVotesOverride ?? this.nodes.length, total);
-    return { expected, total, quorum: Math.floor(expected / 2) + 1 };
+  votequorum(): Votequorum {
+    return votequorumFor(this.nodes.filter((n) => n.online).length, this.expectedVotesOverride ?? this.nodes.length);
   }
 
   /** `pvecm expected N`: answers false (CS_ERR_INVALID_PARAM) when the partition would lose quorum by it. */
   setExpectedVotes(expected: number, at?: number): boolean {
-    const total = this.nodes.filter((n) => n.online).length;
-    const effective = Math.max(expected, total);
-    if (Math.floor(effective / 2) + 1 > total) return false;
-    this.expectedVotesOverride = effective;
+    const next = votequorumFor(this.nodes.filter((n) => n.online).length, expected);
+    if (next.total < next.quorum) return false;
+    this.expectedVotesOverride = next.expected;
     this.touch();
     for (const listener of this.quorumListeners) listener(at);
     return true;
@@ -342,20 +341,4 @@ export class ClusterModel {
   allTasks(): Task[] {
     return [...this.tasks.values()].flat();
   }
-}
-
-const stateKeys = new WeakMap<JobConfig, { target: string; key: string }>();
-
-/** `<vmid>/local/<target>`; memoized per job object because the scheduler asks very often. */
-export function stateKey(job: JobConfig): string {
-  const cached = stateKeys.get(job);
-  if (cached && cached.target === job.target) return cached.key;
-  const key = `${job.guest}/local/${job.target}`;
-  stateKeys.set(job, { target: job.target, key });
-  return key;
-}
-
-/** The API sorts job ids as strings (`sort keys %$jobs` in PVE/API2/ReplicationConfig.pm). */
-export function compareJobIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
