@@ -1,10 +1,11 @@
 import { X509Certificate, randomBytes } from "node:crypto";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { generate } from "selfsigned";
 
 import { logger } from "@/lib/logger";
+import { readOptional, writeSecret } from "./data-files";
 
 /**
  * TLS material laid out like a PVE cluster (pve-docs certificate-management.adoc): one
@@ -110,21 +111,6 @@ function signedBy(certPem: string, caPem: string): boolean {
     logger.warn({ err: String(err) }, "simulator: stored node certificate unreadable, issuing a new one");
     return false;
   }
-}
-
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (err) {
-    // Only a missing file means "not created yet"; anything else (permissions, I/O) must surface.
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
-}
-
-async function writeSecret(path: string, content: string): Promise<void> {
-  await writeFile(path, content, { mode: 0o600 });
-  await chmod(path, 0o600);
 }
 
 function daysFromNow(days: number): Date {

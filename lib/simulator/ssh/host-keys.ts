@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { utils } from "ssh2";
 
 import { logger } from "@/lib/logger";
+import { readOptional, writeSecret } from "../data-files";
 
 /**
  * One ed25519 host key per node, like `/etc/ssh/ssh_host_ed25519_key` on a real node: created on
@@ -31,8 +32,7 @@ export async function loadOrCreateHostKeys(dataDir: string | undefined, nodes: s
       if (dir) {
         await mkdir(dir, { recursive: true });
         const keyPath = join(dir, "ssh_host_ed25519_key");
-        await writeFile(keyPath, privateKey, { mode: 0o600 });
-        await chmod(keyPath, 0o600);
+        await writeSecret(keyPath, privateKey);
         await writeFile(join(dir, "ssh_host_ed25519_key.pub"), `${publicKey}\n`);
       }
     }
@@ -74,14 +74,5 @@ function matches(privateKey: string, publicKey: string): boolean {
     // An unreadable stored key pair is replaced (the caller generates a new one), and says why.
     logger.warn({ err: String(err) }, "simulator: stored SSH host key unreadable, generating a new one");
     return false;
-  }
-}
-
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
   }
 }
