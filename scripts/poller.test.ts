@@ -67,7 +67,11 @@ it("records a crashing cycle and releases its lease on SIGTERM", async () => {
   }
 }, 150_000);
 
-it("evaluates the alerts after its polls and sends the mail, as the app does, with the poll's request count stored", async () => {
+/**
+ * A data folder with the schema, the HTTPS simulator of the demo and an SMTP server; the demo
+ * cluster and a mail channel are added when the test says so (after moving the simulator on).
+ */
+async function startMailingWorld() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pve-standby-poller-"));
   dirs.push(dataDir);
   const file = path.join(dataDir, "pve-standby.db");
@@ -77,11 +81,19 @@ it("evaluates the alerts after its polls and sends the mail, as the app does, wi
   const db = createDb(file);
   const fx = await startSimulatorFixture({ scenario: "demo", seed: 1, startTime: SIM_START, speed: 0 });
   const smtp = await startSmtpSink();
+  const addDemoClusterWithMail = async () => {
+    await registerDemoCluster(db, fx.sim, fx.servers, encryptionKey);
+    await createChannel(db, encryptionKey, { name: "mail", kind: "email", enabled: true, minSeverity: "warning", config: { host: "127.0.0.1", port: smtp.port, security: "none", from: "standby@example.com", to: ["oncall@example.com"] }, secrets: {} });
+  };
+  return { dataDir, db, fx, smtp, addDemoClusterWithMail };
+}
+
+it("evaluates the alerts after its polls and sends the mail, as the app does, with the poll's request count stored", async () => {
+  const { dataDir, db, fx, smtp, addDemoClusterWithMail } = await startMailingWorld();
   try {
     // Two hours in, the demo's job to a nearly full storage (105-0) has failed.
     fx.sim.advance(7200);
-    await registerDemoCluster(db, fx.sim, fx.servers, encryptionKey);
-    await createChannel(db, encryptionKey, { name: "mail", kind: "email", enabled: true, minSeverity: "warning", config: { host: "127.0.0.1", port: smtp.port, security: "none", from: "standby@example.com", to: ["oncall@example.com"] }, secrets: {} });
+    await addDemoClusterWithMail();
     const { child, output, exited } = startPollerProcess(dataDir, 5);
 
     await expect.poll(() => smtp.mails.filter((m) => m.subject.includes("105-0")).length, { timeout: 90_000, interval: 200 }).toBe(1);
@@ -109,17 +121,9 @@ it("evaluates the alerts after its polls and sends the mail, as the app does, wi
 }, 150_000);
 
 it("polls a cluster at once when a poll is requested through the database (a push reaching an app whose own poller is off)", async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pve-standby-poller-"));
-  dirs.push(dataDir);
-  const file = path.join(dataDir, "pve-standby.db");
-  applyMigrations(file, path.join(ROOT, "prisma", "migrations"));
-  const { encryptionKey } = loadServerSecrets(parseEnv({ ...process.env, DATA_DIR: dataDir }));
-  const db = createDb(file);
-  const fx = await startSimulatorFixture({ scenario: "demo", seed: 1, startTime: SIM_START, speed: 0 });
-  const smtp = await startSmtpSink();
+  const { dataDir, db, fx, smtp, addDemoClusterWithMail } = await startMailingWorld();
   try {
-    await registerDemoCluster(db, fx.sim, fx.servers, encryptionKey);
-    await createChannel(db, encryptionKey, { name: "mail", kind: "email", enabled: true, minSeverity: "warning", config: { host: "127.0.0.1", port: smtp.port, security: "none", from: "standby@example.com", to: ["oncall@example.com"] }, secrets: {} });
+    await addDemoClusterWithMail();
     const cluster = await db.cluster.findFirstOrThrow({ where: { name: "demo" } });
     // Five minutes between scheduled polls: only the requested poll can run within this test.
     const { child, output, exited } = startPollerProcess(dataDir, 300);
