@@ -1,6 +1,8 @@
 // Reads the Vitest and Playwright JSON reports into one summary for `npm test`. A Playwright test
-// that failed and then passed on its retry (CI retries once) is "flaky": it is counted and named
-// on its own, and it fails the run, since a test that passes only sometimes proves nothing.
+// that failed and then passed on its retry (CI retries once) is "flaky": it is counted, named and
+// flagged in a WARNING line of its own, so it is seen and fixed. It does not fail the run unless
+// TEST_FLAKY=fail: a browser test against a real-time cluster that fails once in many runs is a
+// defect to mend, but it must not hide whether everything else works.
 
 export type TestCounts = { passed: number; failed: number; flaky: number; skipped: number; flakyTitles: string[]; failedTitles: string[] };
 
@@ -40,14 +42,16 @@ export function addPlaywright(counts: TestCounts, report: PlaywrightReport): voi
   for (const suite of report.suites ?? []) walk(suite, []);
 }
 
-/** The closing lines of `npm test`; `ok` is false when a stage failed or any test was flaky. */
-export function summarize(counts: TestCounts, failedStage: string | null): { ok: boolean; lines: string[] } {
+/** The closing lines of `npm test`; `ok` is false when a stage failed, or a test was flaky and `flakyFails`. */
+export function summarize(counts: TestCounts, failedStage: string | null, flakyFails = false): { ok: boolean; lines: string[] } {
   const lines: string[] = [];
   for (const title of counts.failedTitles) lines.push(`failed: ${title}`);
   for (const title of counts.flakyTitles) lines.push(`flaky (failed, then passed on retry): ${title}`);
   if (failedStage) lines.push(`FAILED at stage: ${failedStage}`);
-  else if (counts.flaky > 0) lines.push(`FAILED: ${counts.flaky} flaky browser test${counts.flaky === 1 ? "" : "s"}`);
-  else lines.push("All stages passed.");
+  else if (counts.flaky > 0) {
+    const tests = `${counts.flaky} flaky browser test${counts.flaky === 1 ? "" : "s"}`;
+    lines.push(flakyFails ? `FAILED: ${tests}` : `All stages passed. WARNING: ${tests} (failed once, passed on retry): mend it`);
+  } else lines.push("All stages passed.");
   lines.push(`total: ${counts.passed} passed, ${counts.failed} failed, ${counts.flaky} flaky, ${counts.skipped} skipped`);
-  return { ok: failedStage === null && counts.flaky === 0, lines };
+  return { ok: failedStage === null && (counts.flaky === 0 || !flakyFails), lines };
 }
