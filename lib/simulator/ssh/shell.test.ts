@@ -24,4 +24,12 @@ describe("the simulated root shell's comments", () => {
     expect(outputs[1]?.stdout).toContain("Quorate:          Yes");
     expect(sim.model.guest(107)?.node).toBe("pve1");
   });
+
+  it("cat shows a guest's startup order, as its configuration holds it", async () => {
+    const sim = frozenSimulator();
+    const guest = sim.model.guest(103);
+    if (guest) guest.startup = "order=1,up=30";
+    const out = await runCommandLine(sim, "pve2", "cat /etc/pve/nodes/pve1/qemu-server/103.conf");
+    expect(out.stdout).toMatch(/^startup: order=1,up=30$/m);
+  });
 });
