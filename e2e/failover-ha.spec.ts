@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
-import { ADMIN, createUserViaApi, signIn, signInAs } from "./fixtures/accounts";
+import { ADMIN, createUserWithOwnPassword, signInAs } from "./fixtures/accounts";
 import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/clusters";
 import { bringNodeBack, expectEachGuestOnOneNode, killNodeAndWaitForOutage, simulatorControl, type SimulatorControl } from "./fixtures/outage";
 
@@ -38,18 +38,9 @@ test.beforeAll(async ({ browser }) => {
   const page = await browser.newPage();
   await signInAs(page, ADMIN);
   clusterId = await addSimulatedClusterViaApi(page, "e2e-ha", fx);
-  for (const [account, role] of [[OPERATOR, "operator"], [VIEWER, "viewer"]] as const) {
-    await createUserViaApi(page, { email: account.email, name: account.name, role, password: "temporary-pass-1" });
-  }
+  await createUserWithOwnPassword(browser, page, OPERATOR, "operator");
+  await createUserWithOwnPassword(browser, page, VIEWER, "viewer");
   await page.close();
-  for (const account of [OPERATOR, VIEWER]) {
-    const p = await browser.newPage();
-    await signIn(p, account.email, "temporary-pass-1");
-    await expect(p).toHaveURL(/\/account\/password/);
-    const change = await p.request.post("/api/account/password", { data: { currentPassword: "temporary-pass-1", newPassword: account.password } });
-    expect(change.status(), await change.text()).toBe(200);
-    await p.close();
-  }
 });
 
 test.afterAll(async ({ browser }) => {

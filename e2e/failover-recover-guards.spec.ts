@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
 import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
-import { ADMIN, createUserViaApi, signIn, signInAs } from "./fixtures/accounts";
+import { ADMIN, createUserWithOwnPassword, signInAs } from "./fixtures/accounts";
 import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/clusters";
 import {
   advancePastMinOffline, bringNodeBack, expectEachGuestOnOneNode, killNodeAndWaitForOutage, rootShell, simulatorControl, type SimulatorControl,
@@ -25,14 +25,8 @@ let runningBefore: number[] = [];
 test.beforeAll(async ({ browser }) => {
   const page = await browser.newPage();
   await signInAs(page, ADMIN);
-  await createUserViaApi(page, { email: OPERATOR.email, name: OPERATOR.name, role: "operator", password: "temporary-pass-1" });
+  await createUserWithOwnPassword(browser, page, OPERATOR, "operator");
   await page.close();
-  const p = await browser.newPage();
-  await signIn(p, OPERATOR.email, "temporary-pass-1");
-  await expect(p).toHaveURL(/\/account\/password/);
-  const change = await p.request.post("/api/account/password", { data: { currentPassword: "temporary-pass-1", newPassword: OPERATOR.password } });
-  expect(change.status(), await change.text()).toBe(200);
-  await p.close();
 });
 
 /** The demo cluster with two hours of replication history, added to the app with the recovery credential. */
@@ -123,7 +117,7 @@ test("an operator cannot recover without quorum: the checklist explains pvecm ex
   await expect(wayOut).toContainText("No quorum: nothing can be recovered until it is back.");
   await expect(wayOut).toContainText("Only if that is impossible, run `pvecm expected 1` on pve3");
   await expect(wayOut).toContainText("While expected votes are lowered make no other cluster change");
-  await expect(wayOut).toContainText("both sides can believe they have quorum");
+  await expect(wayOut).toContainText("be certain pve1 and pve2 are off: if any of them is alive on the other side of a split, both sides can believe they have quorum");
   await expect(wayOut.locator("pre")).toHaveText("pvecm expected 1");
   await expect(dialog.getByTestId("fencing-confirm")).toHaveCount(0);
   await expect(dialog.getByRole("button", { name: /^Recover on/ })).toBeDisabled();

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
-import { ADMIN, createUserViaApi, signIn, signInAs } from "./fixtures/accounts";
+import { ADMIN, createUserWithOwnPassword, signInAs } from "./fixtures/accounts";
 import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/clusters";
 import { advancePastMinOffline, bringNodeBack, expectEachGuestOnOneNode, killNodeAndWaitForOutage, simulatorControl, type SimulatorControl } from "./fixtures/outage";
 
@@ -37,14 +37,8 @@ test.beforeAll(async ({ browser }) => {
     },
   });
   expect(credential.status(), await credential.text()).toBe(200);
-  await createUserViaApi(page, { email: OPERATOR.email, name: OPERATOR.name, role: "operator", password: "temporary-pass-1" });
+  await createUserWithOwnPassword(browser, page, OPERATOR, "operator");
   await page.close();
-  const p = await browser.newPage();
-  await signIn(p, OPERATOR.email, "temporary-pass-1");
-  await expect(p).toHaveURL(/\/account\/password/);
-  const change = await p.request.post("/api/account/password", { data: { currentPassword: "temporary-pass-1", newPassword: OPERATOR.password } });
-  expect(change.status(), await change.text()).toBe(200);
-  await p.close();
 });
 
 test.afterAll(async ({ browser }) => {
