@@ -52,13 +52,16 @@ export type RecoveryPreflight = {
 export function quorumWayOut(live: LiveCluster, deadNode: string): { command: string; explanation: string } {
   const online = [...live.nodes.entries()].filter(([, up]) => up).map(([n]) => n);
   const command = `pvecm expected ${Math.max(1, online.length)}`;
+  // Every node left out of the lowered count must be off, not only the one being recovered from.
+  const down = [deadNode, ...[...live.nodes.entries()].filter(([n, up]) => !up && n !== deadNode).map(([n]) => n)];
+  const offText = down.length > 1 ? `${down.slice(0, -1).join(", ")} and ${down[down.length - 1]} are off: if any of them is` : `${deadNode} is off: if it is`;
   return {
     command,
     explanation:
       `Without quorum /etc/pve is read-only: no configuration can move and Proxmox refuses to start guests. ` +
       `First try to bring back enough nodes (or the network between them) for a majority. Only if that is impossible, run \`${command}\` on ${online[0] ?? "a surviving node"} ` +
       `to lower the expected votes to the nodes that are up. While expected votes are lowered make no other cluster change (no node added or removed, no cluster configuration edited), ` +
-      `and be certain ${deadNode} is off: if it is alive on the other side of a split, both sides can believe they have quorum and run the same guests. ` +
+      `and be certain ${offText} alive on the other side of a split, both sides can believe they have quorum and run the same guests. ` +
       `pve-standby does not continue until the cluster reports quorum.`,
   };
 }
