@@ -312,12 +312,15 @@ describe("recovering a whole node", LONG, () => {
     expect(placementsOk()).toBe(true);
   });
 
-  it("plans the startup order the poller kept with the disk lists, without a credential", async () => {
+  it("plans the startup order the poller read and kept with the disk lists, without a credential", async () => {
+    // 103 first, then 101 (`order=` may be omitted), then 102 without an order, after every ordered guest.
+    fx.sim.model.guest(103)!.startup = "order=1,up=30";
+    fx.sim.model.guest(101)!.startup = "5,down=60";
+    // The poller reads the configurations again (as it does hourly or when a guest's jobs change).
+    await db.guestDiskList.deleteMany({ where: { clusterId: "demo" } });
+    await poll(3);
+    expect((await db.guestDiskList.findUniqueOrThrow({ where: { clusterId_vmid: { clusterId: "demo", vmid: 101 } } })).startupOrder).toBe(5);
     await kill("pve1", 10);
-    // What the poller stores after reading `startup: order=N` (the simulator's guests declare none):
-    // 103 first, then 101, then 102 without an order, after every ordered guest.
-    await db.guestDiskList.update({ where: { clusterId_vmid: { clusterId: "demo", vmid: 103 } }, data: { startupOrder: 1 } });
-    await db.guestDiskList.update({ where: { clusterId_vmid: { clusterId: "demo", vmid: 101 } }, data: { startupOrder: 5 } });
     const plan = await planNodeRecovery(gather(), "demo", "pve1");
     expect(plan.guests.filter((g) => g.action === "recover").map((g) => [g.vmid, g.startupOrder])).toEqual([[103, 1], [101, 5], [102, null]]);
     const op = await startNodeRecovery(gather(), { clusterId: "demo", node: "pve1", parallelism: 1, confirmNode: "pve1" }, holder);
