@@ -96,8 +96,20 @@ export function tokenize(line: string): Token[] | string {
   let i = 0;
   while (i < line.length) {
     const c = line[i] as string;
-    if (c === " " || c === "\t" || c === "\n") {
+    if (c === " " || c === "\t") {
       i++;
+      continue;
+    }
+    // As bash: a newline ends a command like `;` (a pasted block runs line by line), and a word
+    // starting with `#` starts a comment to the end of the line.
+    if (c === "\n") {
+      if (tokens.length > 0 && tokens[tokens.length - 1]?.op !== ";") tokens.push({ op: ";" });
+      i++;
+      continue;
+    }
+    if (c === "#") {
+      const end = line.indexOf("\n", i);
+      i = end < 0 ? line.length : end;
       continue;
     }
     const rest = line.slice(i);
