@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@/prisma/generated/client";
 import { operationTarget } from "./audit";
-import { operationPlanSchema, stepDecisionSchema, type Check, type OperationPlan, type StepDecision } from "./types";
+import { operationPlanSchema, parseStepDecision, type Check, type OperationPlan, type StepDecision } from "./types";
 
 // Read models of operations for the pages (from our database only: pages never wait on Proxmox).
 
@@ -66,6 +66,15 @@ export type OperationView = {
   viewerHolds: boolean;
 };
 
+/** The view only shows an answer; an unreadable one shows none (the step itself fails and says why). */
+function readDecision(text: string | null): StepDecision | null {
+  try {
+    return parseStepDecision(text);
+  } catch {
+    return null;
+  }
+}
+
 export async function getOperationView(db: PrismaClient, operationId: string, viewerId: string): Promise<OperationView | null> {
   const op = await db.failoverOperation.findUnique({ where: { id: operationId }, include: { steps: { orderBy: { seq: "asc" } } } });
   if (!op) return null;
@@ -76,7 +85,7 @@ export async function getOperationView(db: PrismaClient, operationId: string, vi
   const plan = operationPlanSchema.parse(JSON.parse(op.plan));
   const steps = op.steps.map((s): StepView => {
     const result = JSON.parse(s.result) as { taskLog?: string[]; progress?: string | null; exitstatus?: string | null; mode?: string; commands?: string[]; offer?: boolean };
-    const decision = s.decision ? (stepDecisionSchema.safeParse(JSON.parse(s.decision)).data ?? null) : null;
+    const decision = readDecision(s.decision);
     return {
       id: s.id, seq: s.seq, vmid: s.vmid, kind: s.kind, title: s.title, state: s.state, checks: JSON.parse(s.checks) as Check[], upid: s.upid,
       message: s.message, startedAt: s.startedAt?.toISOString() ?? null, endedAt: s.endedAt?.toISOString() ?? null,
