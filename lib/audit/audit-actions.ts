@@ -33,6 +33,7 @@ export const AUDIT_ACTIONS = [
   "failover.step",
   "failover.finish",
   "failover.failback_choice",
+  "failover.start_choice",
   "failover.confirm_fenced",
   "alert.acknowledge",
   "alert.silence",

@@ -198,6 +198,8 @@ async function finish(deps: FailoverDeps, op: Op): Promise<string> {
   const parts = [`${moved} of ${guests} guest(s) moved.`];
   if (left) parts.push(`${left} left alone (no replica).`);
   for (const s of failed) parts.push(`${s.title} failed: ${s.message}`);
+  // A recovered guest the operator chose to leave stopped: the report says so (confirm-start.ts).
+  for (const s of op.steps.filter((x) => x.kind === "confirm-start" && x.state === "done" && (JSON.parse(x.result) as { leftStopped?: boolean }).leftStopped)) parts.push(s.message ?? "");
   const summary = op.kind === "failback" ? failbackSummary(op.steps, false) : parts.join(" ");
   await deps.db.$transaction([
     deps.db.failoverStep.updateMany({ where: { operationId: op.id, state: "pending" }, data: { state: "skipped", message: "Not run: an earlier step of this guest failed." } }),

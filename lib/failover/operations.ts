@@ -1,5 +1,5 @@
 import { UserError } from "@/lib/auth/users";
-import { readStartupOrder } from "@/lib/proxmox/guest-config";
+import { byStartupOrder, readStartupOrder } from "@/lib/proxmox/guest-config";
 import type { Prisma } from "@/prisma/generated/client";
 import { gatherSwitchoverPreflight, readGuestFacts, type GatherDeps } from "./gather";
 import { isOnline, jobsOfGuest, readLiveCluster } from "./live-state";
@@ -127,7 +127,7 @@ export async function planEvacuation(deps: GatherDeps, clusterId: string, node: 
     const preflight = await gatherSwitchoverPreflight(deps, clusterId, vmid, best.target, { live });
     guests.push({ ...base, startupOrder, preflight, reason: null });
   }
-  guests.sort((a, b) => (a.startupOrder ?? Infinity) - (b.startupOrder ?? Infinity) || a.vmid - b.vmid);
+  guests.sort(byStartupOrder);
   return { node, guests };
 }
 

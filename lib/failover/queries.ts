@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@/prisma/generated/client";
 import { operationTarget } from "./audit";
-import { operationPlanSchema, type Check, type OperationPlan } from "./types";
+import { operationPlanSchema, parseStepDecision, type Check, type OperationPlan, type StepDecision } from "./types";
 
 // Read models of operations for the pages (from our database only: pages never wait on Proxmox).
 
@@ -21,6 +21,10 @@ export type StepView = {
   exitstatus: string | null;
   /** Recovery without a credential: the commands the operator runs on the target, while the step waits for them. */
   commands: string[] | null;
+  /** A recovery's start offer (confirm-start) waiting for the holder's answer. */
+  offersStart: boolean;
+  /** The holder's answer to it, once given (null when unreadable: the step itself then fails and says why). */
+  decision: StepDecision | null;
 };
 
 export type ReversedJobView = {
@@ -62,6 +66,15 @@ export type OperationView = {
   viewerHolds: boolean;
 };
 
+/** The view only shows an answer; an unreadable one shows none (the step itself fails and says why). */
+function readDecision(text: string | null): StepDecision | null {
+  try {
+    return parseStepDecision(text);
+  } catch {
+    return null;
+  }
+}
+
 export async function getOperationView(db: PrismaClient, operationId: string, viewerId: string): Promise<OperationView | null> {
   const op = await db.failoverOperation.findUnique({ where: { id: operationId }, include: { steps: { orderBy: { seq: "asc" } } } });
   if (!op) return null;
@@ -71,12 +84,14 @@ export async function getOperationView(db: PrismaClient, operationId: string, vi
   ]);
   const plan = operationPlanSchema.parse(JSON.parse(op.plan));
   const steps = op.steps.map((s): StepView => {
-    const result = JSON.parse(s.result) as { taskLog?: string[]; progress?: string | null; exitstatus?: string | null; mode?: string; commands?: string[] };
+    const result = JSON.parse(s.result) as { taskLog?: string[]; progress?: string | null; exitstatus?: string | null; mode?: string; commands?: string[]; offer?: boolean };
+    const decision = readDecision(s.decision);
     return {
       id: s.id, seq: s.seq, vmid: s.vmid, kind: s.kind, title: s.title, state: s.state, checks: JSON.parse(s.checks) as Check[], upid: s.upid,
       message: s.message, startedAt: s.startedAt?.toISOString() ?? null, endedAt: s.endedAt?.toISOString() ?? null,
       taskLog: result.taskLog ?? [], progress: result.progress ?? null, exitstatus: result.exitstatus ?? null,
       commands: result.mode === "manual" && Array.isArray(result.commands) ? result.commands : null,
+      offersStart: s.kind === "confirm-start" && s.state === "checking" && result.offer === true && !s.decision, decision,
     };
   });
   const reversedJobs: ReversedJobView[] = [];

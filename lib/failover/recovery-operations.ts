@@ -1,12 +1,10 @@
 import { UserError } from "@/lib/auth/users";
-import { logger } from "@/lib/logger";
-import { readStartupOrder } from "@/lib/proxmox/guest-config";
-import type { RemoteShellFor } from "@/lib/ssh/remote-shell";
+import { byStartupOrder } from "@/lib/proxmox/guest-config";
 import { recordOperationAudit } from "./audit";
 import { guestEntries, haResourceOf, readLiveCluster } from "./live-state";
 import { createOperation, label, MAX_PARALLELISM, type CreatedOperation, type StepSpec } from "./operations";
 import { findOpenOutage, gatherRecoveryPreflight, type RecoveryGatherDeps } from "./recovery-gather";
-import { configPath, DEFAULT_MIN_OFFLINE_SECONDS, type RecoveryPreflight } from "./recovery-preflight";
+import { DEFAULT_MIN_OFFLINE_SECONDS, type RecoveryPreflight } from "./recovery-preflight";
 import type { Holder } from "./lock";
 import type { DataLossWindow } from "./outage";
 import type { GuestPlan, LeftAlone } from "./types";
@@ -24,7 +22,7 @@ function confirmationOf(node: string, typed: string, holder: Holder, at: number)
   return { node, typed: typed.trim(), confirmedBy: holder.label, confirmedAt: new Date(at).toISOString() };
 }
 
-/** The steps of one guest's recovery; the start (and its last "still dead") only for a guest that ran. */
+/** The steps of one guest's recovery; the start offer, its last "still dead" and the start only for a guest that ran. */
 export function recoverySteps(g: GuestPlan, confirmation: FencingConfirmation, minOfflineSeconds: number): StepSpec[] {
   const params = { ...g, minOfflineSeconds };
   const still = (phase: "move" | "start"): StepSpec => ({
@@ -36,7 +34,14 @@ export function recoverySteps(g: GuestPlan, confirmation: FencingConfirmation, m
     { vmid: g.vmid, kind: "confirm-fenced", title: `${g.source} confirmed powered off or fenced`, params: { node: g.source }, result: { confirmation } },
     still("move"),
     { vmid: g.vmid, kind: "move-config", title: `Move ${label(g)}'s configuration from ${g.source} to ${g.target}`, params },
-    ...(g.running ? [still("start"), { vmid: g.vmid, kind: "start-guest" as const, title: `Start ${label(g)} on ${g.target}`, params }] : []),
+    ...(g.running
+      ? [
+          // Asks the holder when the configuration was moved by hand; passes at once when pve-standby moved it.
+          { vmid: g.vmid, kind: "confirm-start" as const, title: `Operator's go-ahead for ${label(g)} on ${g.target}`, params },
+          still("start"),
+          { vmid: g.vmid, kind: "start-guest" as const, title: `Start ${label(g)} on ${g.target}`, params },
+        ]
+      : []),
     { vmid: g.vmid, kind: "verify-jobs-parked", title: `Show job ${g.jobId} turned around to ${g.target} → ${g.source}`, params },
   ];
 }
@@ -86,7 +91,7 @@ export type NodeRecoveryPlan = { node: string; nodeChecks: RecoveryPreflight["ch
  * (followed), non-HA guests with a replica are recovered in startup order (pve-manager startall:
  * by `order`, then the rest by VMID), the others listed with the reason.
  */
-export async function planNodeRecovery(deps: RecoveryGatherDeps & { shellFor?: RemoteShellFor }, clusterId: string, node: string): Promise<NodeRecoveryPlan> {
+export async function planNodeRecovery(deps: RecoveryGatherDeps, clusterId: string, node: string): Promise<NodeRecoveryPlan> {
   const outage = await findOpenOutage(deps, clusterId, node);
   const live = await readLiveCluster(deps.client, deps.now);
   const guests: NodeRecoveryGuest[] = [];
@@ -113,40 +118,25 @@ export async function planNodeRecovery(deps: RecoveryGatherDeps & { shellFor?: R
     } else guests.push({ ...base, action: "recover", target: pre.plan.target, reason: null, dataLoss: pre.dataLoss, plan: pre.plan });
   }
   if (!outage) nodeChecks = [{ name: "Dead node", result: "fail", message: `pve-standby has not recorded ${node} going offline.` }];
-  await readStartupOrders(deps, clusterId, node, guests);
-  guests.sort((a, b) => (a.startupOrder ?? Infinity) - (b.startupOrder ?? Infinity) || a.vmid - b.vmid);
+  await readStoredStartupOrders(deps, clusterId, guests);
+  guests.sort(byStartupOrder);
   return { node, nodeChecks, quorum, guests };
 }
 
 /**
- * A dead node's guest configurations cannot be read through the API (it proxies to that node),
- * but /etc/pve is the same on every member: with a credential they are read on a survivor.
+ * The startup order the poller kept with each guest's disk list (lib/poller/refresh-disk-lists.ts):
+ * a dead node's configurations cannot be read through the API (it proxies to that node), so the
+ * last read is the one owner of this fact, with or without a recovery credential.
  */
-async function readStartupOrders(deps: { shellFor?: RemoteShellFor }, clusterId: string, node: string, guests: NodeRecoveryGuest[]) {
-  const reader = guests.find((g) => g.action === "recover")?.target;
-  if (!deps.shellFor || !reader) return;
-  let shell;
-  try {
-    shell = await deps.shellFor(clusterId, reader);
-  } catch (error) {
-    logger.warn({ clusterId, node, err: error instanceof Error ? error.message : String(error) }, "Startup order not read: no shell on the survivor");
-    return;
-  }
-  if (!shell) return;
-  try {
-    for (const g of guests.filter((x) => x.action === "recover")) {
-      const out = await shell.run(`cat ${configPath(node, g.type, g.vmid)}`, { timeoutMs: 10_000 });
-      const line = /^startup:\s*(.+)$/m.exec(out.stdout)?.[1];
-      g.startupOrder = readStartupOrder(line);
-    }
-  } finally {
-    shell.close();
-  }
+async function readStoredStartupOrders(deps: RecoveryGatherDeps, clusterId: string, guests: NodeRecoveryGuest[]) {
+  const rows = await deps.db.guestDiskList.findMany({ where: { clusterId, vmid: { in: guests.map((g) => g.vmid) } }, select: { vmid: true, startupOrder: true } });
+  const orders = new Map(rows.map((r) => [r.vmid, r.startupOrder]));
+  for (const g of guests) g.startupOrder = orders.get(g.vmid) ?? null;
 }
 
 /** "Recover everything from pve1": one confirmation covers the node; locks every guest it moves or follows. */
 export async function startNodeRecovery(
-  deps: RecoveryGatherDeps & { shellFor?: RemoteShellFor },
+  deps: RecoveryGatherDeps,
   input: { clusterId: string; node: string; parallelism: number; confirmNode: string },
   holder: Holder,
 ): Promise<CreatedOperation> {

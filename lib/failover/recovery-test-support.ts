@@ -8,18 +8,24 @@ import type { SimulatorFixture } from "@/lib/testing/simulator-fixture";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { configPath } from "./recovery-commands";
 
-/** What an operator does by hand: log in to the survivor as root and `mv` the configuration (reference §6.9 step 3). */
-export async function operatorMovesConfig(fx: SimulatorFixture, move: { vmid: number; from: string; to: string }): Promise<void> {
-  const type = fx.sim.model.guest(move.vmid)?.type ?? "qemu";
-  const e = fx.servers.endpoints.find((x) => x.node === move.to);
-  if (!e) throw new Error(`no node ${move.to}`);
-  const { shell } = await openRemoteShell({ node: move.to, host: "127.0.0.1", port: e.sshPort, auth: { password: fx.sim.credentials.rootPassword }, pinnedHostKey: e.sshFingerprint, timeoutMs: 5000 });
+/** An operator at a root shell on a node (its simulated sshd), running one command; throws unless it exits 0. */
+export async function operatorRuns(fx: SimulatorFixture, node: string, command: string): Promise<string> {
+  const e = fx.servers.endpoints.find((x) => x.node === node);
+  if (!e) throw new Error(`no node ${node}`);
+  const { shell } = await openRemoteShell({ node, host: "127.0.0.1", port: e.sshPort, auth: { password: fx.sim.credentials.rootPassword }, pinnedHostKey: e.sshFingerprint, timeoutMs: 5000 });
   try {
-    const out = await shell.run(`mv ${configPath(move.from, type, move.vmid)} ${configPath(move.to, type, move.vmid)}`);
-    if (out.code !== 0) throw new Error(out.stderr);
+    const out = await shell.run(command);
+    if (out.code !== 0) throw new Error(`${command}: ${out.stderr}`);
+    return out.stdout;
   } finally {
     shell.close();
   }
+}
+
+/** What an operator does by hand: log in to the survivor as root and `mv` the configuration (reference §6.9 step 3). */
+export async function operatorMovesConfig(fx: SimulatorFixture, move: { vmid: number; from: string; to: string }): Promise<void> {
+  const type = fx.sim.model.guest(move.vmid)?.type ?? "qemu";
+  await operatorRuns(fx, move.to, `mv ${configPath(move.from, type, move.vmid)} ${configPath(move.to, type, move.vmid)}`);
 }
 
 /** An admin stores the simulator's root password as the cluster's recovery credential (each node's sshd port). */

@@ -7,12 +7,13 @@ import type { PrismaClient } from "@/prisma/generated/client";
 import type { FailoverDeps } from "./deps";
 import { advanceOperation } from "./engine";
 import { gatherRecoveryPreflight } from "./recovery-gather";
-import { startNodeRecovery, startRecovery } from "./recovery-operations";
+import { planNodeRecovery, startNodeRecovery, startRecovery } from "./recovery-operations";
+import { recordStartChoice } from "./recovery-start-choice";
 import { trustOfferedHostKey, getRecoveryCredentialView } from "@/lib/clusters/recovery-credential";
 import { testRecoveryConnection } from "@/lib/clusters/recovery-shell";
 import { openRemoteShell } from "@/lib/ssh/client";
 import type { RemoteShellFor } from "@/lib/ssh/remote-shell";
-import { operatorMovesConfig, storeSimulatorCredential } from "./recovery-test-support";
+import { operatorMovesConfig, operatorRuns, storeSimulatorCredential } from "./recovery-test-support";
 
 // Recovery of non-HA guests from a dead node, against the simulated cluster over HTTPS with the
 // poller recording the outage as it does in the app, and the simulator's clock as the only clock.
@@ -54,6 +55,20 @@ async function stepOf(operationId: string, kind: string, vmid?: number) {
   return db.failoverStep.findFirstOrThrow({ where: { operationId, kind, ...(vmid ? { vmid } : {}) }, orderBy: { seq: "desc" } });
 }
 
+/** Passes until the guest's start is offered (the configuration is on the target), at most `max`. */
+async function untilOffered(operationId: string, vmid: number, max = 100) {
+  for (let i = 0; i < max; i++) {
+    const offer = await stepOf(operationId, "confirm-start", vmid);
+    if (offer.state === "checking" && JSON.parse(offer.result).offer === true) return offer;
+    if (["done", "failed", "skipped"].includes(offer.state)) throw new Error(`offer ended: ${offer.state} ${offer.message}`);
+    await passes(operationId, 1);
+  }
+  throw new Error("the start was never offered");
+}
+
+const answer = (operationId: string, vmid: number, choice: "start" | "leave-stopped", user = holder) =>
+  recordStartChoice(db, { operationId, vmid, choice, user, now: now() });
+
 const startTasks = (vmid: number) => fx.sim.model.allTasks().filter((t) => /start$/.test(t.type) && t.id === String(vmid) && t.starttime > fx.sim.now() - 3600);
 /** Every guest runs on exactly one node: Proxmox lists each VMID once. */
 const placementsOk = () => [...fx.sim.model.guests.values()].every((g) => [...fx.sim.model.guests.values()].filter((x) => x.vmid === g.vmid).length === 1);
@@ -85,10 +100,28 @@ describe("recovering a non-HA guest from a dead node", LONG, () => {
     expect(fx.sim.model.guest(107)?.node).toBe("pve2");
     expect(startTasks(107)).toHaveLength(0);
 
+    // Nothing can be chosen before the configuration is on the target.
+    await expect(answer(op.id, 107, "start")).rejects.toThrow(/not offered now/);
+
     await operatorMovesConfig(fx, { vmid: 107, from: "pve2", to: "pve1" });
+    const offer = await untilOffered(op.id, 107);
+    expect(offer.message).toBe("The configuration of VM 107 is on pve1. Start it now?");
+    expect(JSON.parse((await stepOf(op.id, "move-config")).result).movedBy).toBe("operator");
+    // Waiting survives any number of passes (each is a fresh read of the database, as after a restart): nothing starts by itself.
+    expect(await passes(op.id, 30)).toBe("running");
+    expect((await stepOf(op.id, "confirm-start")).state).toBe("checking");
+    expect(startTasks(107)).toHaveLength(0);
+    expect(fx.sim.model.guest(107)).toMatchObject({ node: "pve1", status: "stopped" });
+    // Only the holder decides.
+    await expect(answer(op.id, 107, "start", { id: "user-2", label: "victor@example.com" })).rejects.toThrow(/olivia@example.com holds this operation/);
+    expect((await answer(op.id, 107, "start")).message).toMatch(/olivia@example.com chose to start VM 107 on pve1/);
+    await expect(answer(op.id, 107, "leave-stopped")).rejects.toThrow(/already made/);
     expect(await passes(op.id, 200)).toBe("succeeded");
     expect(fx.sim.model.guest(107)).toMatchObject({ node: "pve1", status: "running" });
     expect(startTasks(107)).toHaveLength(1);
+    const kinds = (await db.failoverStep.findMany({ where: { operationId: op.id, vmid: 107 }, orderBy: { seq: "asc" } })).map((s) => s.kind);
+    // The last "still dead" comes after the operator's answer, right before the start.
+    expect(kinds.slice(kinds.indexOf("confirm-start"))).toEqual(["confirm-start", "verify-node-dead", "start-guest", "verify-jobs-parked"]);
     expect(fx.sim.model.jobs.get("107-0")).toMatchObject({ source: "pve1", target: "pve2" });
     expect((await stepOf(op.id, "verify-jobs-parked")).message).toMatch(/turned around by Proxmox\. Parked while pve2 is down/);
     expect(placementsOk()).toBe(true);
@@ -121,13 +154,49 @@ describe("recovering a non-HA guest from a dead node", LONG, () => {
     await expect(startRecovery(gather(), { clusterId: "demo", vmid: 100, node: "pve1", confirmNode: "pve1" }, holder)).rejects.toThrow(/HA-managed/);
   });
 
-  it("stops without starting the guest when the node comes back between the move and the start", async () => {
+  it("leaving the offered start declined ends the lane without a start, and the summary says so", async () => {
     await kill("pve2", 10);
     const op = await startRecovery(gather(), { clusterId: "demo", vmid: 107, node: "pve2", confirmNode: "pve2" }, holder);
     await passes(op.id, 5);
     await operatorMovesConfig(fx, { vmid: 107, from: "pve2", to: "pve1" });
-    for (let i = 0; i < 50 && (await stepOf(op.id, "move-config")).state !== "done"; i++) await passes(op.id, 1);
-    expect((await stepOf(op.id, "move-config")).state).toBe("done");
+    await untilOffered(op.id, 107);
+    await answer(op.id, 107, "leave-stopped");
+    expect(await passes(op.id, 200)).toBe("succeeded");
+    expect(fx.sim.model.guest(107)).toMatchObject({ node: "pve1", status: "stopped" });
+    expect(startTasks(107)).toHaveLength(0);
+    expect((await stepOf(op.id, "start-guest")).state).toBe("skipped");
+    expect((await stepOf(op.id, "verify-jobs-parked")).state).toBe("done");
+    const ended = await db.failoverOperation.findUniqueOrThrow({ where: { id: op.id } });
+    expect(ended.summary).toMatch(/olivia@example.com chose to leave VM 107 stopped on pve1/);
+    expect(placementsOk()).toBe(true);
+  });
+
+  it("a guest started at the shell while the start is offered is not started again; the lane stops and says who did not start it", async () => {
+    await kill("pve2", 10);
+    const op = await startRecovery(gather(), { clusterId: "demo", vmid: 107, node: "pve2", confirmNode: "pve2" }, holder);
+    await passes(op.id, 5);
+    await operatorMovesConfig(fx, { vmid: 107, from: "pve2", to: "pve1" });
+    await untilOffered(op.id, 107);
+    await operatorRuns(fx, "pve1", "qm start 107");
+    for (let i = 0; i < 50 && fx.sim.model.guest(107)?.status !== "running"; i++) fx.sim.advance(2);
+    expect(await passes(op.id, 20)).toBe("failed");
+    const offer = await stepOf(op.id, "confirm-start");
+    expect(offer.state).toBe("failed");
+    expect(offer.message).toMatch(/already runs on pve1, but no one chose Start here: it was started outside pve-standby/);
+    expect((await stepOf(op.id, "start-guest")).state).toBe("skipped");
+    expect(startTasks(107)).toHaveLength(1);
+    expect(placementsOk()).toBe(true);
+  });
+
+  it("stops without starting the guest when the node comes back between the operator's Start and the start", async () => {
+    await kill("pve2", 10);
+    const op = await startRecovery(gather(), { clusterId: "demo", vmid: 107, node: "pve2", confirmNode: "pve2" }, holder);
+    await passes(op.id, 5);
+    await operatorMovesConfig(fx, { vmid: 107, from: "pve2", to: "pve1" });
+    await untilOffered(op.id, 107);
+    await answer(op.id, 107, "start");
+    for (let i = 0; i < 50 && (await stepOf(op.id, "confirm-start")).state !== "done"; i++) await passes(op.id, 1);
+    expect((await stepOf(op.id, "confirm-start")).state).toBe("done");
     fx.sim.setNodeOnline("pve2", true);
     expect(await passes(op.id, 50)).toBe("failed");
     expect(startTasks(107)).toHaveLength(0);
@@ -152,6 +221,11 @@ describe("recovering with the cluster's recovery credential (SSH)", LONG, () => 
     const move = await stepOf(op.id, "move-config");
     expect(JSON.parse(move.result)).toMatchObject({ mode: "ssh", mvCode: 0, command: "mv /etc/pve/nodes/pve2/lxc/106.conf /etc/pve/nodes/pve1/lxc/106.conf" });
     expect(JSON.parse(move.result).pvecm).toMatch(/Quorate:\s+Yes/);
+    // pve-standby moved it itself: the start follows without asking.
+    const offer = await stepOf(op.id, "confirm-start");
+    expect(offer).toMatchObject({ state: "done", decision: null });
+    expect(JSON.parse(offer.result)).toMatchObject({ auto: true });
+    expect(JSON.parse(move.result).movedBy).toBe("pve-standby");
     const pin = await db.nodeHostKey.findUniqueOrThrow({ where: { clusterId_node: { clusterId: "demo", node: "pve1" } } });
     expect(pin.fingerprint).toBe(sshOf("pve1").sshFingerprint);
     // The page's view never carries the secret.
@@ -217,11 +291,15 @@ describe("recovering a whole node", LONG, () => {
     expect(steps.find((s) => s.vmid === 110)).toMatchObject({ kind: "leave-alone", state: "skipped" });
     expect(steps.find((s) => s.vmid === 100)?.kind).toBe("follow-ha");
     expect(new Set(steps.filter((s) => s.kind === "move-config").map((s) => s.vmid))).toEqual(new Set([101, 102, 103]));
-    for (let i = 0; i < 30; i++) {
+    for (let i = 0; i < 60 && (await db.failoverOperation.findUniqueOrThrow({ where: { id: op.id } })).state === "running"; i++) {
       await passes(op.id, 3);
       for (const s of await db.failoverStep.findMany({ where: { operationId: op.id, kind: "move-config", state: "checking" } })) {
         const p = JSON.parse(s.params) as { vmid: number; source: string; target: string };
         if (fx.sim.model.guest(p.vmid)?.node === p.source) await operatorMovesConfig(fx, { vmid: p.vmid, from: p.source, to: p.target });
+      }
+      // One Start per guest, as each configuration arrives.
+      for (const s of await db.failoverStep.findMany({ where: { operationId: op.id, kind: "confirm-start", state: "checking", decision: null } })) {
+        if (JSON.parse(s.result).offer === true) await answer(op.id, s.vmid, "start");
       }
     }
     expect(await passes(op.id, 400)).toBe("succeeded");
@@ -232,5 +310,21 @@ describe("recovering a whole node", LONG, () => {
     expect(fx.sim.model.guest(110)?.node).toBe("pve1");
     for (const vmid of [101, 102, 103]) expect(startTasks(vmid)).toHaveLength(1);
     expect(placementsOk()).toBe(true);
+  });
+
+  it("plans the startup order the poller read and kept with the disk lists, without a credential", async () => {
+    // 103 first, then 101 (`order=` may be omitted), then 102 without an order, after every ordered guest.
+    fx.sim.model.guest(103)!.startup = "order=1,up=30";
+    fx.sim.model.guest(101)!.startup = "5,down=60";
+    // The poller reads the configurations again (as it does hourly or when a guest's jobs change).
+    await db.guestDiskList.deleteMany({ where: { clusterId: "demo" } });
+    await poll(3);
+    expect((await db.guestDiskList.findUniqueOrThrow({ where: { clusterId_vmid: { clusterId: "demo", vmid: 101 } } })).startupOrder).toBe(5);
+    await kill("pve1", 10);
+    const plan = await planNodeRecovery(gather(), "demo", "pve1");
+    expect(plan.guests.filter((g) => g.action === "recover").map((g) => [g.vmid, g.startupOrder])).toEqual([[103, 1], [101, 5], [102, null]]);
+    const op = await startNodeRecovery(gather(), { clusterId: "demo", node: "pve1", parallelism: 1, confirmNode: "pve1" }, holder);
+    const moves = await db.failoverStep.findMany({ where: { operationId: op.id, kind: "move-config" }, orderBy: { seq: "asc" } });
+    expect(moves.map((m) => m.vmid)).toEqual([103, 101, 102]);
   });
 });

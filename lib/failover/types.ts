@@ -70,8 +70,22 @@ export type OperationPlan = z.infer<typeof operationPlanSchema>;
 export const STEP_KINDS = [
   "preflight", "migrate", "verify-placement", "verify-jobs", "leave-alone",
   // Part 2: recovery from a dead node.
-  "recovery-preflight", "confirm-fenced", "verify-node-dead", "move-config", "start-guest", "verify-jobs-parked", "follow-ha",
+  "recovery-preflight", "confirm-fenced", "verify-node-dead", "move-config", "confirm-start", "start-guest", "verify-jobs-parked", "follow-ha",
   // Part 2: failback after a dead node returned (failback-types.ts).
   ...FAILBACK_STEP_KINDS,
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
+
+/** A recovery's start offer (confirm-start): start the guest now, or leave it stopped where it was recovered. */
+export const START_CHOICES = ["start", "leave-stopped"] as const;
+export type StartChoice = (typeof START_CHOICES)[number];
+
+/** FailoverStep.decision: an operator's answer to a step that asks, written only by its route. */
+export const stepDecisionSchema = z.object({ choice: z.enum(START_CHOICES), by: z.string(), byId: z.string(), at: z.string() });
+export type StepDecision = z.infer<typeof stepDecisionSchema>;
+
+/** Null when no one answered yet; throws for a stored answer that does not parse (never read as "no answer"). */
+export function parseStepDecision(text: string | null | undefined): StepDecision | null {
+  if (!text) return null;
+  return stepDecisionSchema.parse(JSON.parse(text));
+}

@@ -1,5 +1,5 @@
 import type { ProxmoxClient } from "@/lib/proxmox/client";
-import { getGuestConfig, parseGuestDisks } from "@/lib/proxmox/guest-config";
+import { getGuestConfig, parseGuestDisks, readStartupOrder } from "@/lib/proxmox/guest-config";
 import type { StoredDisk } from "@/lib/failover/disk-list";
 import { haSidOf, type HaResourceState } from "@/lib/failover/ha-state";
 import { logger } from "@/lib/logger";
@@ -14,7 +14,8 @@ const RETRY_AFTER_SECONDS = 600;
 export const DISK_LISTS_PER_CYCLE = 6;
 
 /**
- * Keeps each protected guest's disk list (replicated or HA-managed), read from its configuration
+ * Keeps each protected guest's disk list (replicated or HA-managed) and its startup order (a node
+ * recovery's start order: a dead node's configurations cannot be read later), read from its configuration
  * on the node that owns it: once an hour per guest, at once when the guest's jobs change, at most
  * DISK_LISTS_PER_CYCLE per cycle (the stalest first). A dead node's guests keep their last list,
  * which is the point: their configuration cannot be read later. Never throws for a Proxmox error:
@@ -65,7 +66,8 @@ export async function refreshDiskLists(
         return { ...d, storageType: storage?.type ?? null, shared: storage?.shared ?? null };
       });
       const readClusterTime = config.serverTime ? Math.floor(config.serverTime.getTime() / 1000) : t;
-      const data = { type: g.type, node: g.node, disks: JSON.stringify(disks), jobsKey, readAt: options.now, readClusterTime, error: null, errorAt: null };
+      const startupOrder = readStartupOrder(typeof config.data.startup === "string" ? config.data.startup : undefined);
+      const data = { type: g.type, node: g.node, disks: JSON.stringify(disks), startupOrder, jobsKey, readAt: options.now, readClusterTime, error: null, errorAt: null };
       await db.guestDiskList.upsert({ where: key, create: { clusterId, vmid: g.vmid, ...data }, update: data });
     } catch (error) {
       failed++;

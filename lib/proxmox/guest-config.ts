@@ -45,6 +45,11 @@ export function readStartupOrder(startup: string | undefined): number | null {
   return match ? Number(match[1]) : null;
 }
 
+/** pve-manager startall's order: by `order`, those without one after them, then by VMID. */
+export function byStartupOrder(a: { startupOrder: number | null; vmid: number }, b: { startupOrder: number | null; vmid: number }): number {
+  return (a.startupOrder ?? Infinity) - (b.startupOrder ?? Infinity) || a.vmid - b.vmid;
+}
+
 /** One disk or mount point of a guest as its configuration declares it. */
 export type GuestDiskEntry = {
   /** Config key: scsi0, virtio1, efidisk0, rootfs, mp0, unused0, … */

@@ -1,6 +1,7 @@
 import type { StepHandler } from "../step-types";
 import type { StepKind } from "../types";
 import { leaveAloneStep, preflightStep, verifyJobsStep, verifyPlacementStep } from "./guest-checks";
+import { confirmStartStep } from "./confirm-start";
 import { migrateStep } from "./migrate";
 import { FAILBACK_STEP_HANDLERS } from "./failback-index";
 import { moveConfigStep } from "./move-config";
@@ -19,6 +20,7 @@ export const STEP_HANDLERS: Record<StepKind, StepHandler> = {
   "confirm-fenced": confirmFencedStep,
   "verify-node-dead": verifyNodeDeadStep,
   "move-config": moveConfigStep,
+  "confirm-start": confirmStartStep,
   "start-guest": startGuestStep,
   "verify-jobs-parked": verifyJobsParkedStep,
   "follow-ha": followHaStep,

@@ -9,7 +9,7 @@ import { guestLabel, nodeBackMessage, recoveryParams, type RecoveryParams } from
 // Moving a dead node's guest configuration to the survivor (reference §6.9 step 3). With the
 // cluster's recovery credential pve-standby does it over SSH on the target; without one the
 // operator is shown the exact commands and the step waits until Proxmox lists the guest on the
-// target. Idempotent: a configuration already on the target is only recorded.
+// target (the start is then offered, confirm-start.ts). Idempotent: a configuration already on the target is only recorded.
 
 const SHELL_TIMEOUT_MS = 20_000;
 
@@ -56,7 +56,7 @@ export const moveConfigStep: StepHandler = {
     if (!shell) {
       return {
         outcome: "wait",
-        message: `No recovery credential for this cluster: run the commands shown on ${g.target}; pve-standby sees the configuration arrive and goes on by itself.`,
+        message: `No recovery credential for this cluster: run the commands shown on ${g.target}; pve-standby sees the configuration arrive and then offers the start.`,
         result: { mode: "manual", commands },
       };
     }
@@ -100,7 +100,10 @@ export const moveConfigStep: StepHandler = {
     const entries = guestEntries(live, g.vmid);
     if (entries.length === 1 && entries[0]?.node === g.target) {
       ctx.deps.onClusterChanged?.(ctx.op.clusterId);
-      return { outcome: "done", message: `Proxmox lists ${guestLabel(g)} on ${g.target}.`, result: { movedAt: live.now } };
+      // Who moved it decides whether the start is asked for (confirm-start): an action of this
+      // step (or one adopted after a restart) is pve-standby's; anything else is the operator's.
+      const movedBy = ctx.step.actedAt ? "pve-standby" : "operator";
+      return { outcome: "done", message: `Proxmox lists ${guestLabel(g)} on ${g.target}.`, result: { movedAt: live.now, movedBy } };
     }
     const code = ctx.result.mvCode;
     if (typeof code === "number" && code !== 0) return { outcome: "fail", message: `The move failed on ${g.target}: ${String(ctx.result.mvStderr ?? "").trim() || `exit ${code}`}. ${guestLabel(g)} stays on ${g.source}.` };

@@ -1,13 +1,33 @@
 import { getGuestStatus, startGuest } from "@/lib/proxmox/guests";
 import { listNodeTasks } from "@/lib/proxmox/tasks";
 import { guestEntries, isOnline, readLiveCluster } from "../live-state";
-import type { StepHandler } from "../step-types";
+import type { StepContext, StepHandler } from "../step-types";
+import { parseStepDecision } from "../types";
 import { guestLabel, nodeBackMessage, recoveryParams } from "./recovery-checks";
 import { followTask, taskError, taskSucceeded } from "./task-follow";
 
 // Starting the recovered guest on the survivor through the API (reference §6.9 step 4). The
 // dead node is read once more in the same pass right before the start request: whatever
 // happened since the previous step, a node that is back means no start.
+
+/**
+ * Why the lane's confirm-start does not allow this start, or null when it does: done, and either
+ * automatic (pve-standby moved the configuration) or the holder chose Start. Lanes planned
+ * before the offer existed have no confirm-start and start as they always did.
+ */
+async function goAhead(ctx: StepContext): Promise<string | null> {
+  const offer = await ctx.deps.db.failoverStep.findFirst({ where: { operationId: ctx.op.id, vmid: ctx.step.vmid, kind: "confirm-start" } });
+  if (!offer) return null;
+  const result = JSON.parse(offer.result) as { auto?: boolean };
+  let choice: string | null = null;
+  try {
+    choice = parseStepDecision(offer.decision)?.choice ?? null;
+  } catch {
+    return "The stored choice cannot be read: not started.";
+  }
+  if (offer.state === "done" && (result.auto === true || choice === "start")) return null;
+  return `No operator chose Start (the offer is ${offer.state}${choice ? `, choice: ${choice}` : ""}): not started.`;
+}
 
 export const startGuestStep: StepHandler = {
   timeoutSeconds: 900,
@@ -20,6 +40,8 @@ export const startGuestStep: StepHandler = {
     if (entries.length !== 1 || entries[0]?.node !== g.target) {
       return { outcome: "fail", message: `Proxmox lists ${guestLabel(g)} on ${entries.map((e) => e.node).join(", ") || "no node"}, not on ${g.target} alone: not started.` };
     }
+    const go = await goAhead(ctx);
+    if (go) return { outcome: "fail", message: go };
     if (!live.quorate) return { outcome: "wait", message: "No quorum: Proxmox refuses to start guests until it is back; waiting." };
     const status = await getGuestStatus(ctx.client, g.target, g.type, g.vmid);
     const result = { checkedAt: live.now };

@@ -96,15 +96,21 @@ export function tokenize(line: string): Token[] | string {
   let i = 0;
   while (i < line.length) {
     const c = line[i] as string;
-    if (c === " " || c === "\t" || c === "\n") {
+    if (c === " " || c === "\t") {
       i++;
       continue;
     }
-    // A word that starts with `#` starts a comment to the end of the line (bash's interactive_comments,
-    // on for `bash -c`): quotes in it do not count, so "the node's shell" after a `#` is no error.
+    // As bash: a newline ends a command like `;` (a pasted block runs line by line), and a word
+    // starting with `#` starts a comment to the end of the line (interactive_comments, on for
+    // `bash -c`): quotes in it do not count, so "the node's shell" after a `#` is no error.
+    if (c === "\n") {
+      if (tokens.length > 0 && tokens[tokens.length - 1]?.op !== ";") tokens.push({ op: ";" });
+      i++;
+      continue;
+    }
     if (c === "#") {
-      const eol = line.indexOf("\n", i);
-      i = eol < 0 ? line.length : eol;
+      const end = line.indexOf("\n", i);
+      i = end < 0 ? line.length : end;
       continue;
     }
     const rest = line.slice(i);

@@ -91,6 +91,8 @@ describe("SSH into simulated nodes", () => {
   it("answers an unknown command as bash does", async () => {
     const { shell } = await open("pve1");
     expect(await shell.run("frobnicate --all")).toEqual({ code: 127, stdout: "", stderr: "bash: line 1: frobnicate: command not found\n" });
+    // Comments and newlines as bash reads a pasted block: `#` starts a comment, a newline ends a command.
+    expect(await shell.run("# on pve1, as root\nhostname   # which node\necho a#b")).toEqual({ code: 0, stdout: "pve1\na#b\n", stderr: "" });
   });
 
   it("pvecm status shows a quorate cluster in Proxmox's format", async () => {

@@ -9,10 +9,12 @@ import { Alert, AlertDescription } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { operationQuery } from "@/lib/failover/query";
+import type { OperationView as OperationViewData, StepView } from "@/lib/failover/queries";
 import { OperationStateBadge, utc } from "../operation-state";
 import { groupByGuest } from "../group-by-guest";
 import { OperationControls } from "./operation-controls";
 import { ReversedJobs } from "./reversed-jobs";
+import { StartOffer } from "./start-offer";
 import { StepList } from "./step-list";
 
 export function OperationView({ operationId, canExecute, canRunJobs }: { operationId: string; canExecute: boolean; canRunJobs: boolean }) {
@@ -75,7 +77,8 @@ export function OperationView({ operationId, canExecute, canRunJobs }: { operati
           <CardHeader>
             <CardTitle>{lane.label}</CardTitle>
           </CardHeader>
-          <CardContent>
+          <CardContent className="grid gap-4">
+            <LaneOffer view={data} vmid={lane.vmid} steps={lane.steps} canExecute={canExecute} />
             <StepList steps={lane.steps} />
           </CardContent>
         </Card>
@@ -92,4 +95,11 @@ export function OperationView({ operationId, canExecute, canRunJobs }: { operati
       )}
     </div>
   );
+}
+
+function LaneOffer({ view, vmid, steps, canExecute }: { view: OperationViewData; vmid: number; steps: StepView[]; canExecute: boolean }) {
+  const step = steps.find((s) => s.offersStart);
+  const guest = view.plan.guests.find((g) => g.vmid === vmid);
+  if (!step || !guest) return null;
+  return <StartOffer view={view} guest={guest} step={step} canExecute={canExecute} />;
 }

@@ -11,6 +11,7 @@ const ACTION_WORDS: Record<string, string> = {
   "failover.step": "Step ended",
   "failover.finish": "Operation ended",
   "failover.confirm_fenced": "Confirmed the dead node is powered off or fenced",
+  "failover.start_choice": "Answered the start offer",
 };
 
 /** One timeline row in words, from the audit row's details. */
@@ -52,6 +53,8 @@ function recoveredPlacement(view: OperationView, g: GuestPlan, steps: OperationV
   const failed = steps.find((s) => s.state === "failed");
   if (failed) return move?.state === "done" ? `Configuration on ${g.target}, not started: ${failed.message}` : `Not recovered, nothing moved: ${failed.message}`;
   if (start?.state === "done") return start.message ?? `Runs on ${g.target}.`;
+  const offer = steps.find((s) => s.kind === "confirm-start");
+  if (offer?.state === "done" && offer.decision?.choice === "leave-stopped") return offer.message ?? `Configuration on ${g.target}; left stopped by the operator's choice.`;
   if (!start && move?.state === "done") return `Configuration on ${g.target}; it was stopped before the failure and stays stopped.`;
   return view.state === "running" || view.state === "paused" ? "In progress" : `Not recovered; its configuration stays on ${g.source}.`;
 }

@@ -1,0 +1,5 @@
+-- AlterTable
+ALTER TABLE "FailoverStep" ADD COLUMN "decision" TEXT;
+
+-- AlterTable
+ALTER TABLE "GuestDiskList" ADD COLUMN "startupOrder" INTEGER;
