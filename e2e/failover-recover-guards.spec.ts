@@ -140,8 +140,8 @@ test("an operator cannot recover without quorum: the checklist explains pvecm ex
 
 test("an operator's recovery stops when the dead node comes back after the fencing confirmation, and never starts the guest", async ({ page, browser }) => {
   test.setTimeout(180_000);
-  // No recovery credential: the move waits for the operator's commands, after the fencing
-  // confirmation and before the start, which is the window the node comes back in.
+  // No recovery credential: the move waits for the operator's commands and the start for the
+  // operator's go-ahead, after the fencing confirmation: the window the node comes back in.
   const { fx, control } = await startCluster(browser, 22, { credential: false });
   await signInAs(page, OPERATOR);
   await waitForFirstPoll(page);
@@ -175,13 +175,16 @@ test("an operator's recovery stops when the dead node comes back after the fenci
   await bringNodeBack(fx, control, "pve2");
   await page.getByRole("button", { name: "Resume" }).click();
   await expect(move).toHaveAttribute("data-state", "done", { timeout: 30_000 });
-  const stillDead = step("Confirm pve2 is still offline before starting");
-  await expect(stillDead).toHaveAttribute("data-state", "failed", { timeout: 30_000 });
-  await expect(stillDead).toContainText("pve2 is back online: stopped, and VM 107 was NOT started on pve1.");
-  await expect(stillDead).toContainText("On pve2 run `qm status 107`");
-  await expect(stillDead).toContainText("Start it on one node only.");
+  // Without a credential the next gate is the start offer: with pve2 back, it is never offered.
+  const offer = step("Operator's go-ahead for VM 107 (app-02) on pve1");
+  await expect(offer).toHaveAttribute("data-state", "failed", { timeout: 30_000 });
+  await expect(offer).toContainText("pve2 is back online: stopped, and VM 107 was NOT started on pve1.");
+  await expect(offer).toContainText("On pve2 run `qm status 107`");
+  await expect(offer).toContainText("Start it on one node only.");
+  await expect(page.getByRole("button", { name: /^Start VM 107/ })).toHaveCount(0);
+  await expect(step("Confirm pve2 is still offline before starting")).toHaveAttribute("data-state", "skipped");
   await expect(step("Start VM 107 (app-02) on pve1")).toHaveAttribute("data-state", "skipped");
-  await expect(page.getByTestId("operation-summary")).toContainText("Confirm pve2 is still offline before starting failed");
+  await expect(page.getByTestId("operation-summary")).toContainText("Operator's go-ahead for VM 107 (app-02) on pve1 failed");
 
   // The simulator's own record: VM 107 was never started anywhere since pve2 died, and is listed once.
   expect(fx.sim.model.allTasks().filter((t) => t.type === "qmstart" && t.id === "107" && t.starttime >= since)).toEqual([]);

@@ -29,7 +29,7 @@ export function HowItMoves({ hasCredential, target }: { hasCredential: boolean; 
     </p>
   ) : (
     <p className="text-sm">
-      This cluster has no recovery credential: after you start, run the commands below on {target} as root. pve-standby sees the configuration arrive there by itself, checks once more that the dead node is still offline, and starts the guest.
+      This cluster has no recovery credential: after you start, run the commands below on {target} as root. pve-standby sees the configuration arrive there by itself and then offers the start: it starts the guest only when you click Start, after checking once more that the dead node is still offline.
     </p>
   );
 }
