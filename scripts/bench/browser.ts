@@ -17,6 +17,7 @@ import { ensureBuild, waitForHealth } from "../lib/next-server";
 import { createClusterRow, guestsForJobs, startLargeCluster } from "./lib/cluster";
 import { report, runMain, type Figure } from "./lib/results";
 import { sized } from "./lib/scale";
+import { processTreeRss } from "./lib/process-rss";
 import { median } from "./lib/stats";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -119,11 +120,15 @@ async function main() {
         answered.push(performance.now() - t);
       }
     }
+    const appRss = app.pid === undefined ? null : processTreeRss(app.pid);
     const label = `${jobs} jobs`;
     const figures: Figure[] = [
       { name: `overview: navigation until the table shows, ${label}`, value: median(tableShown), unit: "ms", how: `median of ${RUNS}, signed in, warm server`, target: 1000 },
       { name: `overview: last typed key until the table is filtered, ${label}`, value: median(filtered), unit: "ms", how: `median of ${RUNS}`, target: 150, note: "the page on screen narrowed in the browser by the server's search rule (overview-search.ts)" },
       { name: `overview: last typed key until the server's answer shows, ${label}`, value: median(answered), unit: "ms", how: `median of ${RUNS}`, note: "every match, counts and pages; includes the search box's 75 ms pause before it asks (use-overview-filters.ts)" },
+      ...(appRss === null
+        ? []
+        : [{ name: `app (Next server, poller off) RSS after these pages, ${label}`, value: appRss / 1024 / 1024, unit: "MiB", how: "VmRSS of the server process and its children", note: "the poller's own share is the memory part's" }]),
     ];
     report("browser", figures, { tableShownMs: tableShown, filteredMs: filtered, answeredMs: answered, jobs });
   } finally {
