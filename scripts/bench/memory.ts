@@ -19,7 +19,7 @@ import { median } from "./lib/stats";
 const DAY = 86_400;
 const NODES = sized(20, 3);
 const JOBS = sized(2000, 200);
-const STEP = Number(process.env.BENCH_MEMORY_STEP ?? sized(7200, 3600 * 4));
+const STEP = Number(process.env.BENCH_MEMORY_STEP ?? sized(3 * 3600, 4 * 3600));
 const MiB = 1024 * 1024;
 
 type Reply = { ready?: boolean; ok?: boolean; ms?: number; rss?: number; rssAfterGc?: number; heapAfterGc?: number; error?: string };
