@@ -63,6 +63,7 @@ async function main() {
   // The first cycle creates every row; the days start from a polled cluster.
   const first = await ask(child, { now: cluster.sim.now() });
   if (!first.ok) throw new Error(`first cycle failed: ${first.error ?? "not ok"}`);
+  console.log(`first cycle (rows created): ${(first.ms! / 1000).toFixed(1)} s`);
   const days: Day[] = [];
   for (let day = 0; day < 2; day++) {
     const d: Day = { rss: [], rssAfterGc: [], heapAfterGc: [], ms: [] };
@@ -74,6 +75,7 @@ async function main() {
       d.rssAfterGc.push(reply.rssAfterGc! / MiB);
       d.heapAfterGc.push(reply.heapAfterGc! / MiB);
       d.ms.push(reply.ms!);
+      console.log(`day ${day + 1}, cycle ${d.ms.length}/${DAY / STEP}: ${(reply.ms! / 1000).toFixed(1)} s, RSS after GC ${d.rssAfterGc.at(-1)!.toFixed(0)} MiB`);
     }
     days.push(d);
     console.log(`day ${day + 1}: ${d.rss.length} cycles (median ${(median(d.ms) / 1000).toFixed(1)} s), RSS after GC ${d.rssAfterGc.map((r) => r.toFixed(0)).join(" ")} MiB`);

@@ -29,12 +29,25 @@ export function useOverviewFilters() {
 /**
  * The search box's text. The table pre-filters on it at once (preFilterPage); it goes to the URL,
  * and so to the server, once typing pauses, so a word typed fast costs one query, not one a key.
+ * A search that changes in the URL from elsewhere (a link, Back) replaces the text; the URL
+ * catching up with what was typed does not (the box may already hold more).
  */
 export function useSearchDraft(q: string, commit: (q: string) => void): [string, (text: string) => void] {
   const [draft, setDraft] = useState(q);
+  const [urlSearch, setUrlSearch] = useState(q);
+  const [sent, setSent] = useState<string | null>(null);
+  if (q !== urlSearch) {
+    setUrlSearch(q);
+    if (q === sent) setSent(null);
+    else if (q !== parseOverviewSearch(draft)) setDraft(q);
+  }
   useEffect(() => {
-    if (parseOverviewSearch(draft) === q) return;
-    const timer = setTimeout(() => commit(parseOverviewSearch(draft)), SEARCH_PAUSE_MS);
+    const wanted = parseOverviewSearch(draft);
+    if (wanted === q) return;
+    const timer = setTimeout(() => {
+      setSent(wanted);
+      commit(wanted);
+    }, SEARCH_PAUSE_MS);
     return () => clearTimeout(timer);
   }, [draft, q, commit]);
   return [draft, setDraft];
