@@ -94,13 +94,13 @@ async function rollUpRaw(db: PrismaClient, jobs: JobToMaintain[], clusterTime: n
   const before = await perJob<{ id: string; at: unknown; lag: unknown }>(
     db,
     windows,
-    `SELECT w.c0 AS id, s."at" AS at, s."lagSeconds" AS lag FROM w JOIN "LagSample" s ON s."id" =
+    `SELECT w.c0 AS id, s."at" AS at, s."lagSeconds" AS lag FROM w CROSS JOIN "LagSample" s ON s."id" =
        (SELECT b."id" FROM "LagSample" b WHERE b."jobRowId" = w.c0 AND b."at" < w.c1 ORDER BY b."at" DESC LIMIT 1)`,
   );
   const inRange = await perJob<{ id: string; at: unknown; lag: unknown }>(
     db,
     windows,
-    `SELECT w.c0 AS id, s."at" AS at, s."lagSeconds" AS lag FROM w JOIN "LagSample" s ON s."jobRowId" = w.c0 AND s."at" >= w.c1 AND s."at" < ?
+    `SELECT w.c0 AS id, s."at" AS at, s."lagSeconds" AS lag FROM w CROSS JOIN "LagSample" s ON s."jobRowId" = w.c0 AND s."at" >= w.c1 AND s."at" < ?
      ORDER BY s."jobRowId", s."at"`,
     until,
   );
@@ -127,7 +127,7 @@ async function rollUpHourly(db: PrismaClient, jobs: JobToMaintain[], clusterTime
     db,
     due.map((d): [string, number] => [d.job.id, d.from]),
     `SELECT w.c0 AS id, r."bucketStart", r."bucketSeconds", r."minLag", r."maxLag", r."avgLag", r."count", r."coveredSeconds", r."overRpoSeconds"
-     FROM w JOIN "LagRollup" r ON r."jobRowId" = w.c0 AND r."bucketSeconds" = ${FIVE_MIN.bucketSeconds} AND r."bucketStart" >= w.c1 AND r."bucketStart" < ?
+     FROM w CROSS JOIN "LagRollup" r ON r."jobRowId" = w.c0 AND r."bucketSeconds" = ${FIVE_MIN.bucketSeconds} AND r."bucketStart" >= w.c1 AND r."bucketStart" < ?
      ORDER BY r."jobRowId", r."bucketStart"`,
     until,
   );
@@ -140,7 +140,12 @@ async function rollUpHourly(db: PrismaClient, jobs: JobToMaintain[], clusterTime
   await writeRollups(db, hourly);
 }
 
-/** Runs `select` with the pairs as `WITH w(c0, c1) AS (VALUES …)`, then `params`: one statement per batch of jobs. */
+/**
+ * Runs `select` with the pairs as `WITH w(c0, c1) AS (VALUES …)`, then `params`: one statement per
+ * batch of jobs. The selects join w with CROSS JOIN, which makes SQLite loop over the jobs and
+ * seek each one's rows through the (jobRowId, …) index; a plain JOIN let it scan the whole sample
+ * table once per job instead.
+ */
 function perJob<T>(db: PrismaClient, pairs: [string, number][], select: string, ...params: unknown[]): Promise<T[]> {
   if (pairs.length === 0) return Promise.resolve([]);
   return db.$queryRawUnsafe<T[]>(`WITH w(c0, c1) AS (VALUES ${pairs.map(() => "(?, ?)").join(", ")}) ${select}`, ...pairs.flat(), ...params);
