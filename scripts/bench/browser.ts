@@ -26,7 +26,8 @@ const NODES = sized(30, 3);
 const JOBS = sized(5000, 300);
 const RUNS = 5;
 const ADMIN = { name: "Bench Admin", email: "bench@example.com", password: "bench-admin-pass-1" };
-const QUERIES = ["vm-12", "ct-23", "vm-34", "vm-45", "ct-56", "vm-67", "vm-78"];
+// Guests are named vm-<vmid> / ct-<vmid> from 100 up; the small size's 333 guests end at 432.
+const QUERIES = sized(["vm-12", "ct-23", "vm-34", "vm-45", "ct-56", "vm-67", "vm-78"], ["vm-10", "vm-11", "vm-12", "vm-13", "vm-14", "vm-15", "vm-16"]);
 
 /** Seeds a data folder: migrations, two poll cycles of the large scenario, the first admin. */
 async function seed(dataDir: string): Promise<number> {
