@@ -1,7 +1,8 @@
-import { expect, request, test, type APIRequestContext } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
-import { ADMIN, createUserViaApi, signIn, signInAs } from "./fixtures/accounts";
+import { ADMIN, createUserWithOwnPassword, signInAs } from "./fixtures/accounts";
 import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/clusters";
+import { bringNodeBack, expectEachGuestOnOneNode, killNodeAndWaitForOutage, simulatorControl, type SimulatorControl } from "./fixtures/outage";
 
 // HA recovery followed on the Failover page: the demo simulator (VM 100 "db-primary" HA-managed
 // on pve1, replicated to pve2) added as a cluster through the app's API and polled by the app.
@@ -10,25 +11,19 @@ import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/cluste
 test.describe.configure({ mode: "serial" });
 
 let fx: SimulatorFixture;
-let control: APIRequestContext;
+let control: SimulatorControl;
 let clusterId = "";
 const stamp = Date.now();
 const OPERATOR = { email: `olga-${stamp}@example.com`, name: "Olga Operator", password: "olgas-own-pass-1" };
 const VIEWER = { email: `vera-${stamp}@example.com`, name: "Vera Viewer", password: "veras-own-pass-1" };
-
-async function controlCall(method: "POST" | "PUT", path: string, data: unknown) {
-  // Through pve2, which this spec never kills: a node's own listener closes when it goes down.
-  const { host, port } = fx.endpoint("pve2");
-  const response = await control.fetch(`https://${host}:${port}${path}`, { method, data, headers: { Authorization: `Bearer ${fx.sim.controlToken}` } });
-  expect(response.status(), await response.text()).toBe(200);
-}
 
 test.beforeAll(async ({ browser }) => {
   fx = await startSimulatorFixture({ scenario: "demo", seed: 11, startTime: Math.floor(Date.now() / 1000) - 2 * 3600, speed: 0 });
   for (let i = 0; i < 120; i++) fx.sim.advance(60);
   fx.sim.clock.set(Date.now());
   fx.sim.clock.setSpeed(1);
-  control = await request.newContext({ ignoreHTTPSErrors: true });
+  // Through pve2, which this spec never kills.
+  control = await simulatorControl(fx, "pve2");
   // The demo keeps vm:100 on its replicas with a strict node-affinity rule. Made non-strict (through
   // Proxmox's API), HA still prefers pve1/pve2 but may recover it to pve3, which holds no replica:
   // the protection gap readiness must report.
@@ -43,32 +38,16 @@ test.beforeAll(async ({ browser }) => {
   const page = await browser.newPage();
   await signInAs(page, ADMIN);
   clusterId = await addSimulatedClusterViaApi(page, "e2e-ha", fx);
-  for (const [account, role] of [[OPERATOR, "operator"], [VIEWER, "viewer"]] as const) {
-    await createUserViaApi(page, { email: account.email, name: account.name, role, password: "temporary-pass-1" });
-  }
+  await createUserWithOwnPassword(browser, page, OPERATOR, "operator");
+  await createUserWithOwnPassword(browser, page, VIEWER, "viewer");
   await page.close();
-  for (const account of [OPERATOR, VIEWER]) {
-    const p = await browser.newPage();
-    await signIn(p, account.email, "temporary-pass-1");
-    await expect(p).toHaveURL(/\/account\/password/);
-    const change = await p.request.post("/api/account/password", { data: { currentPassword: "temporary-pass-1", newPassword: account.password } });
-    expect(change.status(), await change.text()).toBe(200);
-    await p.close();
-  }
 });
 
 test.afterAll(async ({ browser }) => {
-  if (fx) {
+  if (fx && control) {
     // Power pve1 back on and let it boot; then every guest must run on exactly one node.
-    if (!fx.sim.model.node("pve1")?.online) {
-      await controlCall("PUT", "/control/nodes/pve1", { online: 1 });
-      await controlCall("POST", "/control/clock", { advance: 180 });
-    }
-    const seen = new Map<number, number>();
-    for (const g of fx.sim.model.guests.values()) seen.set(g.vmid, (seen.get(g.vmid) ?? 0) + 1);
-    expect([...seen.values()].every((n) => n === 1)).toBe(true);
-    const running = [...fx.sim.model.guests.values()].filter((g) => g.status === "running");
-    expect(running.every((g) => fx.sim.model.node(g.node)?.online)).toBe(true);
+    await bringNodeBack(fx, control, "pve1");
+    expectEachGuestOnOneNode(fx);
   }
   await control?.dispose();
   await removeClusterNamed(browser, "e2e-ha");
@@ -100,9 +79,7 @@ test("an operator follows an HA guest from its killed node to started elsewhere,
   await page.goto("/failover");
   await expect(page.getByTestId("nothing-down")).toBeVisible();
 
-  await controlCall("PUT", "/control/nodes/pve1", { online: 0 });
-  const node = page.getByTestId("down-node-pve1");
-  await expect(node).toBeVisible({ timeout: 30_000 });
+  const node = await killNodeAndWaitForOutage(page, control, "pve1");
   const guest = node.getByTestId("outage-guest-100");
   await expect(guest).toContainText("HA recovery under way");
   await expect(guest.getByTestId("ha-timeline").locator('[data-step="lost"]')).toHaveAttribute("data-done", "true");
@@ -110,9 +87,9 @@ test("an operator follows an HA guest from its killed node to started elsewhere,
 
   // pve1 held the CRM master: a new master only once its lock expired (~122 s), fence and recovery
   // in one round a minute later (~182 s), the LRM's start within a round (pve-ha-manager test-basic5).
-  await controlCall("POST", "/control/clock", { advance: 50 });
-  await controlCall("POST", "/control/clock", { advance: 90 });
-  await controlCall("POST", "/control/clock", { advance: 70 });
+  await control.advance(50);
+  await control.advance(90);
+  await control.advance(70);
   await expect(guest).toContainText("Started on pve2", { timeout: 30_000 });
   const timeline = guest.getByTestId("ha-timeline");
   for (const step of ["fenced", "recovered", "started"]) await expect(timeline.locator(`[data-step="${step}"]`)).toHaveAttribute("data-done", "true");
@@ -122,7 +99,7 @@ test("an operator follows an HA guest from its killed node to started elsewhere,
   await expect(guest.getByTestId("move-refused")).toContainText("HA-managed");
 
   // pvesr on pve2 turns the job around within a minute: no copy back to pve1 while it is down.
-  await controlCall("POST", "/control/clock", { advance: 70 });
+  await control.advance(70);
   await expect(timeline.locator('[data-step="turned"]')).toHaveAttribute("data-done", "true", { timeout: 30_000 });
   await expect(guest).toContainText("no copy back to pve1 yet; pve1 is offline");
 

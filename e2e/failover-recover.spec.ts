@@ -1,7 +1,8 @@
-import { expect, request, test, type APIRequestContext } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
-import { ADMIN, createUserViaApi, signIn, signInAs } from "./fixtures/accounts";
+import { ADMIN, createUserWithOwnPassword, signInAs } from "./fixtures/accounts";
 import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/clusters";
+import { advancePastMinOffline, bringNodeBack, expectEachGuestOnOneNode, killNodeAndWaitForOutage, simulatorControl, type SimulatorControl } from "./fixtures/outage";
 
 // Recovery of a non-HA guest from a dead node on the Failover page: the demo simulator added as a
 // cluster through the app's API, an admin stores the simulated nodes' root login as the recovery
@@ -12,24 +13,18 @@ test.describe.configure({ mode: "serial" });
 
 const CLUSTER = "e2e-recover";
 let fx: SimulatorFixture;
-let control: APIRequestContext;
+let control: SimulatorControl;
 let clusterId = "";
 const stamp = Date.now();
 const OPERATOR = { email: `oscar-${stamp}@example.com`, name: "Oscar Operator", password: "oscars-own-pass-1" };
-
-async function controlCall(method: "POST" | "PUT", path: string, data: unknown) {
-  // Through pve1, which this spec never kills: a node's own listener closes when it goes down.
-  const { host, port } = fx.endpoint("pve1");
-  const response = await control.fetch(`https://${host}:${port}${path}`, { method, data, headers: { Authorization: `Bearer ${fx.sim.controlToken}` } });
-  expect(response.status(), await response.text()).toBe(200);
-}
 
 test.beforeAll(async ({ browser }) => {
   fx = await startSimulatorFixture({ scenario: "demo", seed: 13, startTime: Math.floor(Date.now() / 1000) - 2 * 3600, speed: 0 });
   for (let i = 0; i < 120; i++) fx.sim.advance(60);
   fx.sim.clock.set(Date.now());
   fx.sim.clock.setSpeed(1);
-  control = await request.newContext({ ignoreHTTPSErrors: true });
+  // Through pve1, which this spec never kills.
+  control = await simulatorControl(fx, "pve1");
 
   const page = await browser.newPage();
   await signInAs(page, ADMIN);
@@ -42,28 +37,14 @@ test.beforeAll(async ({ browser }) => {
     },
   });
   expect(credential.status(), await credential.text()).toBe(200);
-  await createUserViaApi(page, { email: OPERATOR.email, name: OPERATOR.name, role: "operator", password: "temporary-pass-1" });
+  await createUserWithOwnPassword(browser, page, OPERATOR, "operator");
   await page.close();
-  const p = await browser.newPage();
-  await signIn(p, OPERATOR.email, "temporary-pass-1");
-  await expect(p).toHaveURL(/\/account\/password/);
-  const change = await p.request.post("/api/account/password", { data: { currentPassword: "temporary-pass-1", newPassword: OPERATOR.password } });
-  expect(change.status(), await change.text()).toBe(200);
-  await p.close();
 });
 
 test.afterAll(async ({ browser }) => {
-  if (fx) {
-    if (!fx.sim.model.node("pve2")?.online) {
-      await controlCall("PUT", "/control/nodes/pve2", { online: 1 });
-      await controlCall("POST", "/control/clock", { advance: 60 });
-    }
-    // Every guest runs on exactly one node, and only on nodes that are up.
-    const seen = new Map<number, number>();
-    for (const g of fx.sim.model.guests.values()) seen.set(g.vmid, (seen.get(g.vmid) ?? 0) + 1);
-    expect([...seen.values()].every((n) => n === 1)).toBe(true);
-    const running = [...fx.sim.model.guests.values()].filter((g) => g.status === "running");
-    expect(running.every((g) => fx.sim.model.node(g.node)?.online)).toBe(true);
+  if (fx && control) {
+    await bringNodeBack(fx, control, "pve2");
+    expectEachGuestOnOneNode(fx);
   }
   await control?.dispose();
   await removeClusterNamed(browser, CLUSTER);
@@ -75,9 +56,7 @@ test("an operator recovers a non-HA guest from a killed node over SSH, after con
   // An operator uses the credential but may neither read nor change it.
   expect((await page.request.get(`/api/clusters/${clusterId}/recovery-credential`)).status()).toBe(403);
   await page.goto("/failover");
-  await controlCall("PUT", "/control/nodes/pve2", { online: 0 });
-  const node = page.getByTestId("down-node-pve2");
-  await expect(node).toBeVisible({ timeout: 30_000 });
+  const node = await killNodeAndWaitForOutage(page, control, "pve2");
   const guest = node.getByTestId("outage-guest-107");
   await expect(guest).toContainText("not HA-managed");
 
@@ -88,7 +67,7 @@ test("an operator recovers a non-HA guest from a killed node over SSH, after con
   await expect(dialog.getByRole("button", { name: /^Recover on/ })).toBeDisabled();
   await dialog.getByRole("button", { name: "Cancel" }).click();
 
-  await controlCall("POST", "/control/clock", { advance: 150 });
+  await advancePastMinOffline(control);
   await expect(async () => {
     await guest.getByRole("button", { name: "Recover…" }).click();
     await expect(dialog.getByTestId("fencing-confirm")).toBeVisible({ timeout: 3_000 });
@@ -106,7 +85,7 @@ test("an operator recovers a non-HA guest from a killed node over SSH, after con
   await expect(page.getByTestId("failover-step").filter({ hasText: "Start VM 107 (app-02) on pve1" })).toHaveAttribute("data-state", "done", { timeout: 60_000 });
   await expect(page.getByTestId("failover-step").filter({ hasText: "Move VM 107 (app-02)'s configuration" })).toContainText("Proxmox lists VM 107 on pve1");
   // Proxmox on pve1 turns the job around within a minute; the old node is still down.
-  await controlCall("POST", "/control/clock", { advance: 70 });
+  await control.advance(70);
   await expect(page.getByTestId("failover-step").filter({ hasText: "Show job 107-0" })).toContainText("Parked while pve2 is down", { timeout: 60_000 });
   expect(fx.sim.model.guest(107)).toMatchObject({ node: "pve1", status: "running" });
   expect(fx.sim.model.allTasks().filter((t) => t.type === "qmstart" && t.id === "107" && t.node === "pve1")).toHaveLength(1);

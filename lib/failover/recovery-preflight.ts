@@ -2,6 +2,7 @@ import { formatDuration } from "@/lib/replication/format-duration";
 import { diskCoverage, type StoredDisk } from "./disk-list";
 import { guardManualMove } from "./ha-guard";
 import { guestEntries, haResourceOf, isOnline, jobsOfGuest, type LiveCluster } from "./live-state";
+import { otherJobsAfterMove, recoveryJobFacts, replicatedDiskBytes } from "./other-jobs";
 import { dataLossWindow, type DataLossWindow, type OutageReplica, type OutageTimes } from "./outage";
 import type { LockHolder } from "./preflight";
 export { configPath, recoveryCommands } from "./recovery-commands";
@@ -51,13 +52,16 @@ export type RecoveryPreflight = {
 export function quorumWayOut(live: LiveCluster, deadNode: string): { command: string; explanation: string } {
   const online = [...live.nodes.entries()].filter(([, up]) => up).map(([n]) => n);
   const command = `pvecm expected ${Math.max(1, online.length)}`;
+  // Every node left out of the lowered count must be off, not only the one being recovered from.
+  const down = [deadNode, ...[...live.nodes.entries()].filter(([n, up]) => !up && n !== deadNode).map(([n]) => n)];
+  const offText = down.length > 1 ? `${down.slice(0, -1).join(", ")} and ${down[down.length - 1]} are off: if any of them is` : `${deadNode} is off: if it is`;
   return {
     command,
     explanation:
       `Without quorum /etc/pve is read-only: no configuration can move and Proxmox refuses to start guests. ` +
       `First try to bring back enough nodes (or the network between them) for a majority. Only if that is impossible, run \`${command}\` on ${online[0] ?? "a surviving node"} ` +
       `to lower the expected votes to the nodes that are up. While expected votes are lowered make no other cluster change (no node added or removed, no cluster configuration edited), ` +
-      `and be certain ${deadNode} is off: if it is alive on the other side of a split, both sides can believe they have quorum and run the same guests. ` +
+      `and be certain ${offText} alive on the other side of a split, both sides can believe they have quorum and run the same guests. ` +
       `pve-standby does not continue until the cluster reports quorum.`,
   };
 }
@@ -110,6 +114,7 @@ export function recoveryPreflight(input: RecoveryPreflightInput): RecoveryPrefli
   else add("Target", "pass", `${target} is online and holds its replica (job ${job.id}).`);
 
   if (target && target !== deadNode) checks.push(...diskChecks(input, target));
+  if (target && job) checks.push(...otherJobsAfterMove({ kind: "recovery", target, jobs: recoveryJobFacts(jobs, replicas), diskBytes: replicatedDiskBytes(input.disks) }));
 
   if (input.lock && input.lock.operationId !== input.ownOperationId) {
     add("Lock", "fail", `Another failover operation holds this guest: held by ${input.lock.holderLabel} since ${input.lock.acquiredAt.toISOString()}; you may watch it but not act.`);

@@ -75,6 +75,8 @@ export type Guest = {
   ostype: string;
   tags?: string;
   onboot?: number;
+  /** `startup: order=N[,up=S][,down=S]`, the order pve-manager's startall (and a node recovery) follows. */
+  startup?: string;
   /** Config lock (`lock: migrate` while a migration runs). */
   lock?: string;
 };

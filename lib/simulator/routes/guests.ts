@@ -105,6 +105,7 @@ export function guestConfig(model: ClusterModel, g: Guest): Record<string, unkno
           ...disks,
         };
   if (g.onboot) base.onboot = 1;
+  if (g.startup) base.startup = g.startup;
   if (g.lock) base.lock = g.lock;
   if (g.tags) base.tags = g.tags;
   base.digest = createHash("sha1").update(JSON.stringify(base)).digest("hex");

@@ -7,7 +7,7 @@ import { zfs } from "./zfs-cli";
 // A root shell on a simulated node: what `bash -c '<command>'` does when sshd runs an exec request.
 // Only the commands a recovery and a failback use exist; anything else answers as bash does for
 // an unknown command. The grammar is the part of bash such command lines use: words with quotes,
-// `|`, `&&`, `||`, `;`, and the redirections `2>&1`, `>/dev/null`, `2>/dev/null`.
+// `|`, `&&`, `||`, `;`, `# comments`, and the redirections `2>&1`, `>/dev/null`, `2>/dev/null`.
 
 export type CommandOutput = { code: number; stdout: string; stderr: string; /** A `zfs send` stream, for the next command of a pipe. */ stream?: unknown };
 export type ShellContext = { sim: Simulator; node: string; stdin?: unknown };
@@ -98,6 +98,13 @@ export function tokenize(line: string): Token[] | string {
     const c = line[i] as string;
     if (c === " " || c === "\t" || c === "\n") {
       i++;
+      continue;
+    }
+    // A word that starts with `#` starts a comment to the end of the line (bash's interactive_comments,
+    // on for `bash -c`): quotes in it do not count, so "the node's shell" after a `#` is no error.
+    if (c === "#") {
+      const eol = line.indexOf("\n", i);
+      i = eol < 0 ? line.length : eol;
       continue;
     }
     const rest = line.slice(i);
