@@ -75,3 +75,31 @@ it("drops OK runs with their logs after a week, failed runs' logs after three mo
   await maintainHistory(db, "c", T0 + 96 * DAY + 2 * 365 * DAY);
   expect(await logs()).toEqual([[0, "running", false]]);
 });
+
+it("rolls up every job of the cluster in one run, each from its own samples and rollups, and no other cluster's", async () => {
+  await createClusterRow(db, "other", "a@pve!b");
+  await db.replicationJob.createMany({
+    data: [
+      { id: "j2", clusterId: "c", jobId: "101-0", vmid: 101, jobnum: 0, target: "pve2", schedule: "*/15", status: "ok", rpoSeconds: 600 },
+      { id: "quiet", clusterId: "c", jobId: "102-0", vmid: 102, jobnum: 0, target: "pve2", schedule: "*/15", status: "ok" },
+      { id: "elsewhere", clusterId: "other", jobId: "100-0", vmid: 100, jobnum: 0, target: "pve2", schedule: "*/15", status: "ok" },
+    ],
+  });
+  await seedSawtooth(0, 1);
+  const copy = await db.lagSample.findMany({ where: { jobRowId: "j" } });
+  await db.lagSample.createMany({ data: copy.flatMap((s) => [{ jobRowId: "j2", at: s.at, lagSeconds: s.lagSeconds, status: s.status }, { jobRowId: "elsewhere", at: s.at, lagSeconds: s.lagSeconds, status: s.status }]) });
+  // j already has its first half day rolled up; j2 starts from nothing.
+  await maintainHistory(db, "c", T0 + DAY / 2);
+  await db.lagRollup.deleteMany({ where: { jobRowId: "j2" } });
+  await maintainHistory(db, "c", T0 + DAY);
+
+  const hourly = async (jobRowId: string) => db.lagRollup.findMany({ where: { jobRowId, bucketSeconds: 3600 }, orderBy: { bucketStart: "asc" } });
+  const [j, j2] = [await hourly("j"), await hourly("j2")];
+  expect(j).toHaveLength(24);
+  expect(j2.map((r) => r.bucketStart)).toEqual(j.map((r) => r.bucketStart));
+  // The same lag, each against its own RPO: 30 min never exceeded, 10 min exceeded every cycle.
+  expect(j2.map((r) => r.maxLag)).toEqual(j.map((r) => r.maxLag));
+  expect(j.every((r) => r.overRpoSeconds === 0)).toBe(true);
+  expect(j2.every((r) => r.overRpoSeconds > 0)).toBe(true);
+  expect(await db.lagRollup.count({ where: { jobRowId: { in: ["quiet", "elsewhere"] } } })).toBe(0);
+});

@@ -24,6 +24,11 @@ export const overviewFiltersSchema = z.object({
 });
 export type OverviewFilters = z.infer<typeof overviewFiltersSchema>;
 
+/** The search text as the filters hold it (trimmed; too long is no search), for text typed but not yet in the URL. */
+export function parseOverviewSearch(text: string): string {
+  return overviewFiltersSchema.shape.q.parse(text);
+}
+
 type ParamSource = URLSearchParams | Record<string, string | string[] | undefined>;
 
 /** Parses filters from a URL; anything unknown or malformed falls back to the default. */

@@ -2,6 +2,7 @@ import "server-only";
 import type { PrismaClient } from "@/prisma/generated/client";
 import type { JobRowRecord } from "./job-rows";
 import { OVERVIEW_PAGE_SIZE, STATUS_SEVERITY, type OverviewFilters, type OverviewSort } from "./overview-filters";
+import { foldSearchCase, OVERVIEW_SEARCH_FIELDS, type OverviewSearchField } from "./overview-search";
 import { JOB_STATUSES } from "./status";
 import { parseJobStatus, type StatusCounts } from "./status-display";
 
@@ -56,6 +57,17 @@ function clusterValues(clusters: ClusterClock[]): Where {
   };
 }
 
+/** Where each field of the search rule lives in SQL (job j, its live guest g, its cluster c). */
+const SEARCH_COLUMNS: Record<OverviewSearchField, string> = {
+  vmid: `CAST(j."vmid" AS TEXT)`,
+  guestName: `g."name"`,
+  jobId: `j."jobId"`,
+  clusterName: `c."name"`,
+  source: `j."source"`,
+  target: `j."target"`,
+  comment: `j."comment"`,
+};
+
 /** Live jobs of the filtered clusters matching the search, as `FROM … WHERE …` (without the status filter). */
 function jobsMatching(filters: Pick<OverviewFilters, "cluster" | "q">): Where {
   const conditions = [`j."goneAt" IS NULL`];
@@ -66,11 +78,11 @@ function jobsMatching(filters: Pick<OverviewFilters, "cluster" | "q">): Where {
   }
   let join = "";
   if (filters.q) {
-    // The same fields the search box always matched, case-insensitively: vmid, guest name, job id, cluster, source, target, comment.
+    // The search rule of overview-search.ts (its fields, folded as lower() folds), which the browser's pre-filter shares.
     join = `LEFT JOIN "Guest" g ON g."clusterId" = j."clusterId" AND g."vmid" = j."vmid" AND g."goneAt" IS NULL JOIN "Cluster" c ON c."id" = j."clusterId"`;
-    const fields = [`CAST(j."vmid" AS TEXT)`, `g."name"`, `j."jobId"`, `c."name"`, `j."source"`, `j."target"`, `j."comment"`];
+    const fields = OVERVIEW_SEARCH_FIELDS.map((field) => SEARCH_COLUMNS[field]);
     conditions.push(`(${fields.map((f) => `instr(lower(COALESCE(${f}, '')), ?) > 0`).join(" OR ")})`);
-    params.push(...fields.map(() => filters.q.toLowerCase()));
+    params.push(...fields.map(() => foldSearchCase(filters.q)));
   }
   return { sql: `FROM "ReplicationJob" j JOIN cn ON cn.id = j."clusterId" ${join} WHERE ${conditions.join(" AND ")}`, params };
 }

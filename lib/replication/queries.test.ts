@@ -7,6 +7,7 @@ import { getJobDetail, getJobLagSeries, getRunLog } from "./job-queries";
 import { JOB_ROW_SELECT } from "./job-rows";
 import { clusterNowSeconds, deriveJobView, targetOnlineLookup } from "./job-view";
 import { OVERVIEW_PAGE_SIZE, overviewFiltersSchema, parseOverviewFilters, STATUS_SEVERITY } from "./overview-filters";
+import { jobMatchesSearch } from "./overview-search";
 import { getClusterReplication, getGuestReplication, getReplicationOverview } from "./queries";
 import { countByStatus } from "./status-display";
 import { createClusterRow } from "@/lib/testing/cluster-row";
@@ -51,6 +52,16 @@ describe("overview", () => {
     expect(overview.jobs[0]?.jobId).toBe("105-0");
     expect(overview.jobs[0]?.status).toBe("failing");
     expect(headline.worst?.lagSeconds).toBeGreaterThan(0);
+  });
+
+  it("answers a search with exactly the jobs the browser's pre-filter keeps (one rule, overview-search.ts)", async () => {
+    const all = await getReplicationOverview(db, filters(), { now: simNow() });
+    expect(all.total).toBeLessThanOrEqual(OVERVIEW_PAGE_SIZE); // one page holds every job
+    for (const q of ["DB-PRIM", "pve3", "100", "-0", "demo", "É", "no such job"]) {
+      const answer = await getReplicationOverview(db, filters({ q }), { now: simNow() });
+      expect(answer.filters.q).toBe(q);
+      expect(answer.jobs.map((j) => j.id).sort()).toEqual(all.jobs.filter((j) => jobMatchesSearch(j, q)).map((j) => j.id).sort());
+    }
   });
 
   it("measures lag on the cluster clock and applies the default RPO from the schedule", async () => {

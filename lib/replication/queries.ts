@@ -73,6 +73,8 @@ export async function getReplicationOverview(db: PrismaClient, filters: Overview
       : null,
   };
   return {
+    /** The filters this answer is for (the page as clamped): lets the overview tell its answer from a newer request. */
+    filters: { ...filters, page: slice.page },
     clusterCount: clusters.length,
     clusters: clusters.map((c) => ({ id: c.id, name: c.name })),
     unreadable: clusters.flatMap((c) => {

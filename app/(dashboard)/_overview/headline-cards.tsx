@@ -1,3 +1,4 @@
+import { memo } from "react";
 import Link from "next/link";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { formatDuration } from "@/lib/replication/format-duration";
@@ -14,7 +15,8 @@ const TONE_TEXT: Record<StatusTone, string> = {
   syncing: "text-status-syncing",
 };
 
-export function HeadlineCards({ headline }: { headline: OverviewHeadline }) {
+/** Memoised: typing in the search box re-renders the overview, never these (the headline does not change). */
+export const HeadlineCards = memo(function HeadlineCards({ headline }: { headline: OverviewHeadline }) {
   const { jobs, worst } = headline;
   const worstRatio = worst ? worst.lagSeconds / worst.rpoSeconds : 0;
   // The same grouping and words as the filter chips below (countByStatus, JOB_STATUS_DISPLAY).
@@ -54,7 +56,7 @@ export function HeadlineCards({ headline }: { headline: OverviewHeadline }) {
       />
     </section>
   );
-}
+});
 
 /** "A, B or C" */
 function listWords(words: string[]): string {

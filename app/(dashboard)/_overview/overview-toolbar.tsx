@@ -1,6 +1,5 @@
 "use client";
 
-import { useEffect, useState } from "react";
 import { Search, X } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
@@ -11,26 +10,18 @@ import { JOB_STATUS_DISPLAY } from "@/lib/replication/status-display";
 import { cn } from "@/lib/utils";
 
 const ALL_CLUSTERS = "__all__";
-const SEARCH_PAUSE_MS = 75;
 
 type Props = {
   filters: OverviewFilters;
+  /** The search box's text as typed (useSearchDraft), ahead of filters.q while typing. */
+  search: string;
+  onSearch: (text: string) => void;
   statusCounts: Record<JobStatusName, number>;
   clusters: { id: string; name: string }[];
   onChange: (change: Partial<OverviewFilters>) => void;
 };
 
-export function OverviewToolbar({ filters, statusCounts, clusters, onChange }: Props) {
-  const [query, setQuery] = useState(filters.q);
-  // Typing updates the URL after a short pause, not on every key (each change refetches). The
-  // pause plus the indexed query and the render stays under the 150 ms a filter should take
-  // (README, Performance); a slower pause was the largest part of it.
-  useEffect(() => {
-    if (query === filters.q) return;
-    const timer = setTimeout(() => onChange({ q: query }), SEARCH_PAUSE_MS);
-    return () => clearTimeout(timer);
-  }, [query, filters.q, onChange]);
-
+export function OverviewToolbar({ filters, search, onSearch, statusCounts, clusters, onChange }: Props) {
   const toggle = (status: JobStatusName) =>
     onChange({ status: filters.status.includes(status) ? filters.status.filter((s) => s !== status) : [...filters.status, status] });
   const visible = JOB_STATUSES.filter((s) => statusCounts[s] > 0 || filters.status.includes(s));
@@ -40,7 +31,7 @@ export function OverviewToolbar({ filters, statusCounts, clusters, onChange }: P
       <div className="flex flex-col gap-2 sm:flex-row sm:items-center">
         <div className="relative sm:max-w-xs sm:flex-1">
           <Search className="text-muted-foreground absolute top-2.5 left-2.5 size-4" aria-hidden />
-          <Input type="search" aria-label="Search jobs" placeholder="Guest, ID, node, cluster…" value={query} onChange={(e) => setQuery(e.target.value)} className="pl-8" />
+          <Input type="search" aria-label="Search jobs" placeholder="Guest, ID, node, cluster…" value={search} onChange={(e) => onSearch(e.target.value)} className="pl-8" />
         </div>
         {clusters.length > 1 && (
           <Select value={filters.cluster ?? ALL_CLUSTERS} onValueChange={(v) => onChange({ cluster: v === ALL_CLUSTERS ? undefined : v })}>

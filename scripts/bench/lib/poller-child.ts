@@ -1,5 +1,6 @@
 // The poller process for the memory benchmark: polls one cluster whenever the parent says the
-// simulated clock moved, and answers with its resident set. Nothing else runs in this process.
+// simulated clock moved, and answers with its resident set before and after a forced GC.
+// Nothing else runs in this process.
 import { runPollCycle } from "@/lib/poller/run-cycle";
 import { createProxmoxClient } from "@/lib/proxmox/client";
 import { createBenchDb, createClusterRow } from "./cluster";
@@ -25,7 +26,14 @@ async function main() {
     const now = () => new Date((message.now ?? 0) * 1000);
     const t = performance.now();
     void runPollCycle("large", { db: bench.db, client, now }).then(
-      (result) => process.send?.({ ok: result.ok, ms: performance.now() - t, rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed }),
+      (result) => {
+        const ms = performance.now() - t;
+        const rss = process.memoryUsage().rss;
+        // With --expose-gc: what the process still holds once garbage is collected (a leak), apart from what a cycle happened to leave.
+        (globalThis as { gc?: () => void }).gc?.();
+        const after = process.memoryUsage();
+        process.send?.({ ok: result.ok, ms, rss, rssAfterGc: after.rss, heapAfterGc: after.heapUsed });
+      },
       (error: unknown) => process.send?.({ ok: false, error: String(error) }),
     );
   });
