@@ -57,7 +57,9 @@ export async function insertRows(tx: Tx, table: string, rows: Record<string, unk
   const groups = new Map<string, Record<string, unknown>[]>();
   for (const row of rows) {
     const key = Object.keys(row).filter((k) => row[k] !== undefined).sort().join(",");
-    groups.set(key, [...(groups.get(key) ?? []), row]);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
   }
   for (const [key, group] of groups) {
     const columns = key.split(",");
