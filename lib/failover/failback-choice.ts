@@ -1,11 +1,12 @@
 import { UserError } from "@/lib/auth/users";
 import type { PrismaClient } from "@/prisma/generated/client";
-import { FAILBACK_OPERATION_KIND, type FailbackChoice } from "./failback-types";
+import { FAILBACK_OPERATION_KIND, isAutomaticHold, type FailbackChoice } from "./failback-types";
 import { FINISHED_STEP_STATES, FINISHED_STATES, type OperationState, type StepState } from "./types";
 
 // The operator's keep/discard for one guest of a failback hold: stored in the guest's decide
 // step, which the executor reads on its next pass. Only the operator holding the operation
-// decides (the engine's rule for every operation); the route audits it.
+// decides (the engine's rule for every operation), or any operator when pve-standby placed the
+// hold by itself (auto-hold.ts); the route audits it.
 
 export async function recordFailbackChoice(
   db: PrismaClient,
@@ -14,7 +15,7 @@ export async function recordFailbackChoice(
   const op = await db.failoverOperation.findUnique({ where: { id: input.operationId } });
   if (!op || op.kind !== FAILBACK_OPERATION_KIND) throw new UserError("This failback hold does not exist.");
   if (FINISHED_STATES.includes(op.state as OperationState)) throw new UserError(`This hold has already ended (${op.state}).`);
-  if (op.createdById !== input.user.id) throw new UserError(`${op.createdByLabel} holds this operation since ${op.createdAt.toISOString()}; you may watch it but not decide.`);
+  if (op.createdById !== input.user.id && !isAutomaticHold(op)) throw new UserError(`${op.createdByLabel} holds this operation since ${op.createdAt.toISOString()}; you may watch it but not decide.`);
   const step = await db.failoverStep.findFirst({ where: { operationId: op.id, vmid: input.vmid, kind: "failback-decide" } });
   if (!step) throw new UserError(`Guest ${input.vmid} is not part of this hold.`);
   if (FINISHED_STEP_STATES.includes(step.state as StepState)) throw new UserError(`The choice for guest ${input.vmid} is already made (${step.message ?? step.state}).`);

@@ -21,6 +21,26 @@ export const FAILBACK_STEP_KINDS = [
 ] as const;
 export type FailbackStepKind = (typeof FAILBACK_STEP_KINDS)[number];
 
+/**
+ * The job that replicated old → new before the failure, turned around by Proxmox (new → old) or
+ * about to be: the one whose next run rolls the old node's disks back. One predicate for the live
+ * planner, the page's stored view and the automatic hold.
+ */
+export function pointsBackAt(job: { source?: string | null; target: string }, oldNode: string, newNode: string): boolean {
+  return job.target === oldNode || (job.source === oldNode && job.target === newNode);
+}
+
+/** Who places a hold by itself (lib/failover/auto-hold.ts): the holder and audit actor of that operation. */
+export const AUTO_HOLD_LABEL = "pve-standby";
+
+/**
+ * An operation pve-standby started by itself has no person holding it: every operator may decide,
+ * pause or abandon it (the route still checks the permission and audits who did).
+ */
+export function isAutomaticHold(op: { createdById: string | null; createdByLabel: string }): boolean {
+  return op.createdById === null && op.createdByLabel === AUTO_HOLD_LABEL;
+}
+
 export const FAILBACK_CHOICES = ["keep", "discard"] as const;
 export type FailbackChoice = (typeof FAILBACK_CHOICES)[number];
 
@@ -51,6 +71,12 @@ export const failbackGuestPlanSchema = z.object({
   haSid: z.string().nullable(),
 });
 export type FailbackGuestPlan = z.infer<typeof failbackGuestPlanSchema>;
+
+/** The failure a hold's lane was planned for (its step params), so a hold of an earlier outage of the node is told apart. */
+export function planFailedAt(params: string): number | null {
+  const parsed = failbackGuestPlanSchema.safeParse(JSON.parse(params));
+  return parsed.success ? parsed.data.failedAt : null;
+}
 
 /** What the operator decided for one guest, stored in its decide step's result by a route. */
 export const failbackDecisionSchema = z.object({
