@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { startPoller, type Poller } from "@/lib/poller/poller";
 import type { ProxmoxClient } from "@/lib/proxmox/client";
+import { openRemoteShell } from "@/lib/ssh/client";
 import { pvePath } from "@/lib/proxmox/params";
 import { startSimulatedCluster } from "@/lib/testing/simulated-cluster";
 import type { SimulatorFixture } from "@/lib/testing/simulator-fixture";
@@ -117,6 +118,29 @@ describe("the automatic failback hold", { timeout: 180_000 }, () => {
     expect(fx.sim.model.jobs.get("100-0")?.disable).toBeFalsy();
     expect(fx.sim.model.haResources.get("vm:100")?.failback).toBe(1);
     expect(await db.failoverLock.count()).toBe(0);
+  });
+
+  it("a guest recovered by hand outside pve-standby later in the same outage gets a hold of its own; the first hold is left as it is", async () => {
+    await losePve1();
+    const [first] = await failbackOps();
+    expect(first!.steps.filter((s) => s.kind === "failback-decide").map((s) => s.vmid)).toEqual([100]);
+    // A person moves web-01's configuration to pve2 in a root shell (Proxmox's manual, §6.9).
+    const e = fx.servers.endpoints.find((x) => x.node === "pve2")!;
+    const { shell } = await openRemoteShell({ node: "pve2", host: "127.0.0.1", port: e.sshPort, auth: { password: fx.sim.credentials.rootPassword }, pinnedHostKey: e.sshFingerprint, timeoutMs: 5000 });
+    try {
+      expect((await shell!.run("mv /etc/pve/nodes/pve1/qemu-server/101.conf /etc/pve/nodes/pve2/qemu-server/101.conf")).code).toBe(0);
+    } finally {
+      shell!.close();
+    }
+    for (let i = 0; i < 20 && (await db.failoverOperation.count({ where: { kind: "failback" } })) < 2; i++) await poll(15, 1);
+    const ops = await failbackOps();
+    expect(ops).toHaveLength(2);
+    const second = ops.find((o) => o.id !== first!.id)!;
+    expect(second.createdByLabel).toBe("pve-standby");
+    expect(second.steps.filter((s) => s.kind === "failback-decide").map((s) => s.vmid)).toEqual([101]);
+    expect((await db.failoverOperation.findUniqueOrThrow({ where: { id: first!.id } })).state).toBe("running");
+    await poll(15, 4);
+    expect(await db.failoverOperation.count({ where: { kind: "failback" } })).toBe(2);
   });
 
   it("with the cluster's setting off, nothing is held: the job stays enabled", async () => {
