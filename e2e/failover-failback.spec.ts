@@ -234,3 +234,36 @@ test("pve-standby holds replication back to a dead node by itself; an operator d
   if (divergent > 0) expect(resync.discarded).toBeGreaterThan(0);
   await seeVm100GoHome(panel, hold);
 });
+
+test("an admin turns the automatic hold off and on again on the cluster page (audited); an operator may not change it", async ({ page, browser }) => {
+  await signInAs(page, ADMIN);
+  const cluster = ((await (await page.request.get("/api/clusters")).json()) as { id: string; name: string }[]).find((c) => c.name === CLUSTER)!;
+  const url = `/api/clusters/${cluster.id}/failback-auto-hold`;
+  await page.goto(`/clusters/${cluster.id}`);
+  const setting = page.getByTestId("failback-auto-hold-setting");
+  const toggle = setting.getByRole("switch", { name: "Hold replication back to a recovered node automatically" });
+  // On by default.
+  await expect(toggle).toBeChecked();
+  await toggle.click();
+  await expect(toggle).not.toBeChecked();
+  expect(await (await page.request.get(url)).json()).toEqual({ failbackAutoHold: false });
+  await page.reload();
+  await expect(toggle).not.toBeChecked();
+  await toggle.click();
+  await expect(toggle).toBeChecked();
+  expect(await (await page.request.get(url)).json()).toEqual({ failbackAutoHold: true });
+  // Bad input gets a clear error and changes nothing.
+  const bad = await page.request.put(url, { data: { failbackAutoHold: "yes" } });
+  expect(bad.status()).toBe(400);
+  expect(await (await page.request.get(url)).json()).toEqual({ failbackAutoHold: true });
+
+  await page.goto(`/audit?action=cluster.update&target=${encodeURIComponent(cluster.id)}`);
+  await expect(page.getByText('"before":{"failbackAutoHold":true},"after":{"failbackAutoHold":false}')).toBeVisible();
+  await expect(page.getByText('"before":{"failbackAutoHold":false},"after":{"failbackAutoHold":true}')).toBeVisible();
+
+  const operator = await browser.newPage();
+  await signInAs(operator, OPERATOR);
+  expect((await operator.request.put(url, { data: { failbackAutoHold: false } })).status()).toBe(403);
+  await operator.close();
+  expect(await (await page.request.get(url)).json()).toEqual({ failbackAutoHold: true });
+});
