@@ -1,6 +1,6 @@
 import "server-only";
 import type { PrismaClient } from "@/prisma/generated/client";
-import { FAILBACK_OPERATION_KIND, isAutomaticHold, planFailedAt, pointsBackAt, divergenceSchema, failbackDecisionSchema, type Divergence, type FailbackDecision } from "./failback-types";
+import { DECISION_STEP_KIND, FAILBACK_OPERATION_KIND, decisionFromResults, isAutomaticHold, planFailedAt, pointsBackAt, divergenceSchema, type Divergence, type FailbackDecision } from "./failback-types";
 import { haFailbackEffect, type FailbackEffect } from "./ha-recovery";
 import { haSidOf, parseHaPlacement, parseHaResources, placementOf } from "./ha-state";
 import { parseOutageReplicas } from "./outage";
@@ -92,21 +92,21 @@ export async function getFailbackViews(db: PrismaClient, clusterId: string, outa
 }
 
 type DecideStep = Awaited<ReturnType<PrismaClient["failoverStep"]["findMany"]>>[number] & {
-  operation: { id: string; state: string; createdById: string | null; createdByLabel: string; createdAt: Date; summary: string | null; steps: { vmid: number; kind: string; state: string; message: string | null }[] };
+  operation: { id: string; state: string; createdById: string | null; createdByLabel: string; createdAt: Date; summary: string | null; steps: { vmid: number; kind: string; state: string; message: string | null; result: string }[] };
 };
 
 function holdView(decide: DecideStep): FailbackHoldView {
   const result = JSON.parse(decide.result) as Record<string, unknown>;
   const divergence = divergenceSchema.safeParse(result.divergence);
   const measuredError = (result.divergence as { error?: unknown } | undefined)?.error;
-  const decision = failbackDecisionSchema.safeParse(result.decision);
+  const decision = decisionFromResults([decide.operation.steps.find((s) => s.vmid === decide.vmid && s.kind === DECISION_STEP_KIND)?.result, decide.result]);
   return {
     operationId: decide.operation.id,
     state: decide.operation.state,
     holderLabel: decide.operation.createdByLabel,
     automatic: isAutomaticHold(decide.operation),
     createdAt: Math.floor(decide.operation.createdAt.getTime() / 1000),
-    decision: decision.success ? decision.data : null,
+    decision,
     steps: decide.operation.steps.filter((s) => s.vmid === decide.vmid).map((s) => ({ kind: s.kind, state: s.state, message: s.message })),
     commands: Array.isArray(result.commands) ? (result.commands as string[]) : [],
     readBack: typeof result.readBack === "string" ? result.readBack : null,

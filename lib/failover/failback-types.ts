@@ -86,6 +86,24 @@ export const failbackDecisionSchema = z.object({
 });
 export type FailbackDecision = z.infer<typeof failbackDecisionSchema>;
 
+/**
+ * Where the route stores the choice: the lane's `failback-preserve` step, still pending while the
+ * decide step waits. The engine writes the decide step's result after every check from the row it
+ * read before the check, so a choice stored there during a check was overwritten (and a "keep"
+ * then read as no choice). Holds stored before this change kept it in `failback-decide`.
+ */
+export const DECISION_STEP_KIND = "failback-preserve" as const satisfies FailbackStepKind;
+
+/** The choice from the stored results of a lane's preserve and decide steps (JSON text), the preserve step first. */
+export function decisionFromResults(results: (string | null | undefined)[]): FailbackDecision | null {
+  for (const text of results) {
+    if (!text) continue;
+    const parsed = failbackDecisionSchema.safeParse((JSON.parse(text) as { decision?: unknown }).decision);
+    if (parsed.success) return parsed.data;
+  }
+  return null;
+}
+
 /** Divergent data on the old node, per volume, as `zfs get written@<base>` answered (bytes). */
 export const divergenceSchema = z.object({
   measuredAt: z.number(),
