@@ -34,6 +34,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await poller?.stop();
+  poller = undefined;
   await cleanup();
 });
 
