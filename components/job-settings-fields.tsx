@@ -11,10 +11,23 @@ import type { FieldErrors } from "@/lib/http/form-errors";
 export type JobSettings = { schedule: string; rate: string; comment: string; enabled: boolean };
 
 /** Schedule, rate, comment and enabled: the settable part of a job, shared by add and edit. */
-export function JobSettingsFields({ value, onChange, errors, timeZone }: { value: JobSettings; onChange: (v: JobSettings) => void; errors: FieldErrors; timeZone: string | null }) {
+export function JobSettingsFields({
+  value,
+  onChange,
+  errors,
+  timeZone,
+  zoneUnknown,
+}: {
+  value: JobSettings;
+  onChange: (v: JobSettings) => void;
+  errors: FieldErrors;
+  timeZone: string | null;
+  /** Why `timeZone` is null, for the schedule preview. */
+  zoneUnknown?: string;
+}) {
   return (
     <>
-      <ScheduleField value={value.schedule} onChange={(schedule) => onChange({ ...value, schedule })} timeZone={timeZone} error={errors.schedule} />
+      <ScheduleField value={value.schedule} onChange={(schedule) => onChange({ ...value, schedule })} timeZone={timeZone} zoneUnknown={zoneUnknown} error={errors.schedule} />
       <FormField label="Rate limit (MB/s)" error={errors.rate} hint="Megabytes per second for the zfs send stream. Empty = no limit.">
         {(p) => <Input {...p} inputMode="decimal" value={value.rate} onChange={(e) => onChange({ ...value, rate: e.target.value })} />}
       </FormField>

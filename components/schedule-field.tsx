@@ -11,8 +11,22 @@ const CUSTOM = "__custom__";
 /**
  * Proxmox calendar event with its presets, validated as typed with Proxmox's own rules, and the
  * next five runs in the zone of the node that runs the job (its local time drives the schedule).
+ * `timeZone` null = not known (still asking Proxmox, or it could not be asked): the preview is
+ * then in UTC and says so with `zoneUnknown`, since a node on another zone runs at other hours.
  */
-export function ScheduleField({ value, onChange, timeZone, error }: { value: string; onChange: (value: string) => void; timeZone: string | null; error?: string }) {
+export function ScheduleField({
+  value,
+  onChange,
+  timeZone,
+  zoneUnknown,
+  error,
+}: {
+  value: string;
+  onChange: (value: string) => void;
+  timeZone: string | null;
+  zoneUnknown?: string;
+  error?: string;
+}) {
   const id = useId();
   // Fixed when the dialog opens: the preview should not shift while the operator types.
   const [from] = useState(() => Math.floor(Date.now() / 1000));
@@ -67,6 +81,11 @@ export function ScheduleField({ value, onChange, timeZone, error }: { value: str
             <p className="text-muted-foreground mt-1">
               Next runs ({zone}): {runs.length ? runs.map((t) => fmt.format(t * 1000)).join(" · ") : "never"}
             </p>
+            {timeZone === null && (
+              <p className="mt-1 text-amber-700 dark:text-amber-400" data-testid="zone-unknown">
+                {`${zoneUnknown ?? "The node's time zone is not known"}: these times are UTC and may be off by the node's offset.`}
+              </p>
+            )}
           </>
         )}
       </div>

@@ -164,7 +164,16 @@ test("an operator protects a guest on another node, watches it sync, edits and d
 
   // The first (full) sync happens on the simulated cluster; the app's own poller brings it back.
   await page.getByRole("button", { name: "Run now" }).click();
-  fx.sim.advance(15 * 60);
+  // Simulated minutes pass until pvesr has finished the first sync (the node may first finish
+  // another guest's long send), not a fixed number that is enough only most of the time.
+  const synced = () => {
+    const job = [...fx.sim.model.jobs.values()].find((j) => j.guest === 101 && j.target === "pve3");
+    const node = fx.sim.model.guests.get(101)?.node;
+    const state = job && node ? fx.sim.model.jobState(node, job) : undefined;
+    return Boolean(state && state.last_sync > 0 && state.pid === undefined);
+  };
+  for (let i = 0; i < 180 && !synced(); i++) fx.sim.advance(60);
+  expect(synced(), "web-01's first sync to pve3 done within three simulated hours").toBe(true);
   await expect(page.getByRole("button", { name: /^OK:/ })).toBeVisible({ timeout: 30_000 });
   const runRows = page.getByRole("row").filter({ has: page.getByRole("button", { name: /Log of the run/ }) });
   await expect.poll(async () => (await runRows.allInnerTexts()).join(" | "), { timeout: 30_000 }).toMatch(/OK/);

@@ -56,6 +56,7 @@ export async function gatherSwitchoverPreflight(
     jobHealth,
     lock,
     ownOperationId: options.ownOperationId,
+    jobStates: facts.states,
   });
   return { ...preflight, live };
 }

@@ -1,8 +1,10 @@
 import { formatBytes } from "@/lib/replication/format-bytes";
 import { formatDuration } from "@/lib/replication/format-duration";
 import type { GuestConfig } from "@/lib/proxmox/guest-config";
+import { REPLICABLE_STORAGE_TYPES } from "./disk-list";
 import type { JobHealth } from "./job-health";
 import { guestEntries, haResourceOf, isOnline, jobsOfGuest, type LiveCluster } from "./live-state";
+import { otherJobsAfterMove } from "./other-jobs";
 import { checklistVerdict, type Check, type CheckResultName, type GuestPlan } from "./types";
 
 // The switch-over checklist: each check a pass, warning or fail with one sentence of why.
@@ -25,6 +27,8 @@ export type PreflightInput = {
   lock: LockHolder | null;
   /** The operation running this check holds the lock itself. */
   ownOperationId?: string;
+  /** The guest's jobs' states read from its node (last_sync); empty or absent when unreadable. */
+  jobStates?: { id: string; last_sync: number }[];
 };
 
 export type Preflight = {
@@ -65,6 +69,11 @@ export function switchoverPreflight(input: PreflightInput): Preflight {
   add("Quorum", live.quorate ? "pass" : "fail", live.quorate ? "The cluster is quorate." : "The cluster has no quorum: Proxmox refuses migrations until it is back.");
 
   if (job) checks.push(jobCheck(input, job));
+  if (job) {
+    const lastSync = (id: string) => input.jobStates?.find((s) => s.id === id)?.last_sync ?? null;
+    const facts = jobs.filter((j) => !j.remove_job).map((j) => ({ id: j.id, target: j.target, lastSync: lastSync(j.id) }));
+    checks.push(...otherJobsAfterMove({ kind: "migration", target, jobs: facts, diskBytes: zfsDiskBytes(input, source) }));
+  }
   checks.push(...roomChecks(input, source));
 
   const configLock = input.config?.lock ?? guest.lock;
@@ -133,6 +142,16 @@ export function disksByStorage(config: GuestConfig | null): Map<string, number> 
     out.set(match[1] as string, (out.get(match[1] as string) ?? 0) + (size ? Number(size[1]) * factor : 0));
   }
   return out;
+}
+
+/** Provisioned size of the disks on the source's local ZFS storages (what replication copies); null when none is known. */
+function zfsDiskBytes(input: PreflightInput, source: string): number | null {
+  let total = 0;
+  for (const [storage, size] of disksByStorage(input.config)) {
+    const entry = input.live.storages.find((s) => s.node === source && s.storage === storage);
+    if (entry?.plugintype && REPLICABLE_STORAGE_TYPES.includes(entry.plugintype) && !entry.shared) total += size;
+  }
+  return total > 0 ? total : null;
 }
 
 function roomChecks(input: PreflightInput, source: string): Check[] {

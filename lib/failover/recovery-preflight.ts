@@ -2,6 +2,7 @@ import { formatDuration } from "@/lib/replication/format-duration";
 import { diskCoverage, type StoredDisk } from "./disk-list";
 import { guardManualMove } from "./ha-guard";
 import { guestEntries, haResourceOf, isOnline, jobsOfGuest, type LiveCluster } from "./live-state";
+import { otherJobsAfterMove, recoveryJobFacts, replicatedDiskBytes } from "./other-jobs";
 import { dataLossWindow, type DataLossWindow, type OutageReplica, type OutageTimes } from "./outage";
 import type { LockHolder } from "./preflight";
 export { configPath, recoveryCommands } from "./recovery-commands";
@@ -110,6 +111,7 @@ export function recoveryPreflight(input: RecoveryPreflightInput): RecoveryPrefli
   else add("Target", "pass", `${target} is online and holds its replica (job ${job.id}).`);
 
   if (target && target !== deadNode) checks.push(...diskChecks(input, target));
+  if (target && job) checks.push(...otherJobsAfterMove({ kind: "recovery", target, jobs: recoveryJobFacts(jobs, replicas), diskBytes: replicatedDiskBytes(input.disks) }));
 
   if (input.lock && input.lock.operationId !== input.ownOperationId) {
     add("Lock", "fail", `Another failover operation holds this guest: held by ${input.lock.holderLabel} since ${input.lock.acquiredAt.toISOString()}; you may watch it but not act.`);

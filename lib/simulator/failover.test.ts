@@ -114,7 +114,9 @@ describe("a node dies and HA recovers its guest", () => {
     await control(sim, "PUT", "/nodes/pve1", { online: 1 });
     sim.advance(1800);
     const job = (await jobStatus(sim, "pve2", "100-0"))!;
-    expect(job.error).toBe("No common base to restore the job state\nplease delete jobid: 100-0 and create the job again");
+    expect(job.error).toBe(
+      "No common base snapshot on volume(s) local-zfs:vm-100-disk-0,local-zfs:vm-100-disk-1\nPlease remove the problematic volume(s) from the replication target or delete and re-create the whole job 100-0",
+    );
   });
 
   it("without HA, a dead node's guests stay its own and their jobs stay as they are", async () => {

@@ -1,7 +1,7 @@
 import { changedBytes, zfsSize } from "./change-rate";
 import type { ClusterModel } from "./cluster";
 import { paramError, pveDie } from "./errors";
-import type { Guest, JobConfig, Task, Volume } from "./model-types";
+import type { Guest, JobConfig, JobState, Task, Volume } from "./model-types";
 import { guestWord, opsRandom, requireCfsQuorum, type OpsContext } from "./guest-power";
 import { planRun, type RunPlan } from "./replication-run";
 import { startTask } from "./tasks";
@@ -318,16 +318,26 @@ function finishMigration(
   delete guest.lock;
   if (wasRunning) guest.startedAt = Math.floor(end);
   if (job) {
-    // transfer_replication_state + switch_replication_job_target: the state of `local/<target>`
-    // moves to the new node as `local/<old source>`, and the job now runs target → old source.
-    const old = model.jobState(source, job);
+    // transfer_replication_state: `pvesr set-state` writes the guest's whole state, every job's
+    // (ReplicationState::extract_vmid_tranfer_state, PVE/CLI/pvesr.pm set_state), to the new node,
+    // the migrated job's `local/<target>` renamed `local/<old source>`. A sibling job to a third
+    // node therefore keeps its last_sync there and continues incrementally from its own snapshot,
+    // which the migration's sync carried over (-R). The old source keeps its copy until
+    // purge_old_states. switch_replication_job_target: the job now runs target → old source.
+    const siblings = model.jobsOfGuest(guest.vmid);
+    const carried = siblings.map((j) => [j, model.jobState(source, j)] as const);
     model.deleteJobState(source, job);
-    for (const sibling of model.jobsOfGuest(guest.vmid)) {
+    for (const sibling of siblings) {
       if (sibling.target === target) sibling.target = source;
       sibling.source = target;
     }
-    if (old) Object.assign(model.ensureJobState(target, job), { ...old, storeid_list: [...old.storeid_list] });
-    delete model.ensureJobState(target, job).pid;
+    for (const [sibling, state] of carried) {
+      model.deleteJobState(target, sibling);
+      if (!state) continue;
+      const copy: JobState = { ...state, storeid_list: [...state.storeid_list] };
+      delete copy.pid;
+      Object.assign(model.ensureJobState(target, sibling), copy);
+    }
   }
   model.touch();
 }

@@ -183,7 +183,8 @@ class Run {
               logger.warn({ job: job.id, volid, err: err.message }, "simulator: the target changed during the run; its receive is skipped");
             }
           }
-          const remote = existing ?? { ...local, snapshots: new Map(), ctime: start };
+          // A full `zfs send -R ds@snap` carries every snapshot up to snap: other jobs' too.
+          const remote = existing ?? { ...local, snapshots: new Map([...local.snapshots].filter(([, t]) => t <= start)), ctime: start };
           if (!existing) delete remote.divergent;
           // finalize-local-job: a cloned old snapshot cannot be destroyed and stays.
           dropJobSnapshots(remote, job.id, snap, (name) => snapshotDeleteError(model, job.target, this.dataset(volid), name) === undefined);
@@ -199,26 +200,31 @@ class Run {
 
   /**
    * find_common_replication_snapshot: the last_sync snapshot if both sides have it, else the
-   * newest replication snapshot both share (a stolen guest starts with last_sync 0 but usually
-   * finds one); a volume that exists on the target without any common base is fatal.
+   * newest replication snapshot of any job both share (a stolen guest starts with last_sync 0
+   * but usually finds one); volumes that exist on the target without any common base are fatal,
+   * all of them named in one error (pve-guest-common f657b6a, PVE 8.1).
    */
   private findBases(): Map<string, string> | string {
     const { model, job, node, state } = this;
     const lastSnap = snapshotName(job.id, state.last_sync);
     const bases = new Map<string, string>();
+    const missing: string[] = [];
     for (const volid of this.volids) {
       const local = model.volume(node, volid);
       const remote = model.volume(job.target, volid);
       if (!local || !remote) continue;
-      if (state.last_sync > 0 && local.snapshots.has(lastSnap) && remote.snapshots.has(lastSnap)) {
+      if (state.last_sync > 0 && local.snapshots.has(lastSnap) && remote.snapshots.get(lastSnap) === local.snapshots.get(lastSnap)) {
         bases.set(volid, lastSnap);
         continue;
       }
       const common = [...local.snapshots.entries()]
-        .filter(([name]) => name.startsWith("__replicate_") && remote.snapshots.has(name))
+        .filter(([name, t]) => name.startsWith("__replicate_") && remote.snapshots.get(name) === t)
         .sort((a, b) => b[1] - a[1])[0];
-      if (!common) return `No common base to restore the job state\nplease delete jobid: ${job.id} and create the job again`;
-      bases.set(volid, common[0]);
+      if (common) bases.set(volid, common[0]);
+      else missing.push(volid);
+    }
+    if (missing.length) {
+      return `No common base snapshot on volume(s) ${missing.join(",")}\nPlease remove the problematic volume(s) from the replication target or delete and re-create the whole job ${job.id}`;
     }
     return bases;
   }

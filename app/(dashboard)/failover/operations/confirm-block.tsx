@@ -1,6 +1,6 @@
 "use client";
 
-import { Alert, AlertDescription } from "@/components/ui/alert";
+import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
 import { DialogFooter } from "@/components/ui/dialog";
@@ -17,6 +17,8 @@ export function ConfirmBlock(props: {
   accepted: boolean;
   onAcceptedChange: (accepted: boolean) => void;
   error: Error | null;
+  /** A heading over the start request's error (the recovery dialogs say "Not started"). */
+  errorTitle?: string;
   onCancel: () => void;
   /** Blocked for another reason than unaccepted warnings (a failing check, nothing loaded). */
   blocked: boolean;
@@ -36,6 +38,7 @@ export function ConfirmBlock(props: {
       )}
       {props.error && (
         <Alert variant="destructive">
+          {props.errorTitle && <AlertTitle>{props.errorTitle}</AlertTitle>}
           <AlertDescription>{props.error.message}</AlertDescription>
         </Alert>
       )}

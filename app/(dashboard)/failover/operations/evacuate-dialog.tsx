@@ -5,16 +5,15 @@ import { useRouter } from "next/navigation";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { LogOut } from "lucide-react";
 import { StatusBadge } from "@/components/status-badge";
-import { Alert, AlertDescription } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
-import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
-import { Skeleton } from "@/components/ui/skeleton";
 import { evacuationQuery } from "@/lib/failover/query";
 import { sendJson } from "@/lib/http/fetch-json";
 import { CHECK_TONE, Checklist } from "./checklist";
 import { ConfirmBlock } from "./confirm-block";
+import { GuestReasonList } from "./guest-reason-list";
+import { ParallelismField, validParallelism } from "./parallelism-field";
+import { PreflightStatus } from "./preflight-status";
 
 /** "Evacuate pve1…": every guest with a replica moves to it, the others are listed and stay. */
 export function EvacuateDialog({ clusterId, node }: { clusterId: string; node: string }) {
@@ -31,8 +30,7 @@ export function EvacuateDialog({ clusterId, node }: { clusterId: string; node: s
   const moving = guests.filter((g) => g.preflight?.plan && g.preflight.verdict !== "fail");
   const staying = guests.filter((g) => !moving.includes(g));
   const warnings = moving.some((g) => g.preflight?.verdict === "warning");
-  const n = Number(parallelism);
-  const validN = Number.isInteger(n) && n >= 1 && n <= 10;
+  const validN = validParallelism(parallelism);
   return (
     <Dialog open={open} onOpenChange={(next) => { setOpen(next); setAccepted(false); start.reset(); }}>
       <DialogTrigger asChild>
@@ -47,12 +45,7 @@ export function EvacuateDialog({ clusterId, node }: { clusterId: string; node: s
             For maintenance: each guest with a replica moves to its replica&apos;s node, in the guests&apos; startup order. Guests without a replica stay on {node} and are listed below.
           </DialogDescription>
         </DialogHeader>
-        {plan.isLoading && <Skeleton className="h-40" />}
-        {plan.error && (
-          <Alert variant="destructive">
-            <AlertDescription>Could not check with Proxmox: {plan.error.message}</AlertDescription>
-          </Alert>
-        )}
+        <PreflightStatus isLoading={plan.isLoading} error={plan.error} />
         {plan.data && (
           <div className="grid gap-4">
             <section className="grid gap-3">
@@ -79,26 +72,17 @@ export function EvacuateDialog({ clusterId, node }: { clusterId: string; node: s
                 ))}
               </ol>
             </section>
-            <section className="grid gap-2">
-              <h3 className="font-medium">Left alone ({staying.length})</h3>
-              {staying.length === 0 ? (
-                <p className="text-sm">Every guest on {node} has a replica.</p>
-              ) : (
-                <ul className="grid gap-1 text-sm" data-testid="evacuation-left-alone">
-                  {staying.map((g) => (
-                    <li key={g.vmid}>
-                      <span className="font-medium">{g.vmid}{g.name && ` (${g.name})`}</span>:{" "}
-                      {g.reason ?? g.preflight?.checks.filter((c) => c.result === "fail").map((c) => c.message).join(" ")}
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </section>
-            <div className="grid max-w-48 gap-2">
-              <Label htmlFor="evacuate-parallelism">Guests at a time</Label>
-              <Input id="evacuate-parallelism" inputMode="numeric" value={parallelism} onChange={(e) => setParallelism(e.target.value)} aria-invalid={!validN} />
-              {!validN && <p className="text-status-fail text-sm">A whole number from 1 to 10.</p>}
-            </div>
+            <GuestReasonList
+              title="Left alone"
+              guests={staying.map((g) => ({
+                vmid: g.vmid,
+                name: g.name,
+                reason: g.reason ?? g.preflight?.checks.filter((c) => c.result === "fail").map((c) => c.message).join(" "),
+              }))}
+              emptyText={`Every guest on ${node} has a replica.`}
+              testId="evacuation-left-alone"
+            />
+            <ParallelismField id="evacuate-parallelism" value={parallelism} onChange={setParallelism} />
           </div>
         )}
         <ConfirmBlock

@@ -4,15 +4,14 @@ import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { LifeBuoy } from "lucide-react";
-import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
-import { Skeleton } from "@/components/ui/skeleton";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { recoveryPreflightQuery } from "@/lib/failover/recovery-query";
 import { sendJson } from "@/lib/http/fetch-json";
 import { Checklist } from "../operations/checklist";
 import { CopyCommands } from "../operations/copy-commands";
-import { DataLossLine, HowItMoves, QuorumWayOut } from "./recovery-parts";
+import { PreflightStatus } from "../operations/preflight-status";
+import { DataLossLine, HowItMoves, QuorumWayOut, RecoveryConfirm } from "./recovery-parts";
 import { FencingConfirm } from "./fencing-confirm";
 
 /** "Recover…": one non-HA guest of a dead node onto the node holding its replica. */
@@ -43,12 +42,7 @@ export function RecoverDialog({ clusterId, node, vmid, name }: { clusterId: stri
             Proxmox&apos;s procedure for a dead node (its manual, &quot;Recovering guests from failed nodes&quot;): move the guest&apos;s configuration to a node holding its replica, then start it there. pve-standby checks first and re-checks that {node} is still offline right before the move and right before the start.
           </DialogDescription>
         </DialogHeader>
-        {pre.isLoading && <Skeleton className="h-40" />}
-        {pre.error && (
-          <Alert variant="destructive">
-            <AlertDescription>Could not check with Proxmox: {pre.error.message}</AlertDescription>
-          </Alert>
-        )}
+        <PreflightStatus isLoading={pre.isLoading} error={pre.error} />
         {data && (
           <div className="grid gap-4">
             {data.plan && (
@@ -65,20 +59,14 @@ export function RecoverDialog({ clusterId, node, vmid, name }: { clusterId: stri
             {ready && <FencingConfirm node={node} value={typed} onChange={setTyped} />}
           </div>
         )}
-        {start.error && (
-          <Alert variant="destructive">
-            <AlertTitle>Not started</AlertTitle>
-            <AlertDescription>{start.error.message}</AlertDescription>
-          </Alert>
-        )}
-        <DialogFooter>
-          <Button variant="outline" onClick={() => setOpen(false)}>
-            Cancel
-          </Button>
-          <Button disabled={!ready || typed.trim() !== node || start.isPending} onClick={() => start.mutate()}>
-            {start.isPending ? "Starting…" : `Recover on ${data?.plan?.target ?? "…"}`}
-          </Button>
-        </DialogFooter>
+        <RecoveryConfirm
+          error={start.error}
+          onCancel={() => setOpen(false)}
+          blocked={!ready || typed.trim() !== node}
+          pending={start.isPending}
+          confirmLabel={`Recover on ${data?.plan?.target ?? "…"}`}
+          onConfirm={() => start.mutate()}
+        />
       </DialogContent>
     </Dialog>
   );

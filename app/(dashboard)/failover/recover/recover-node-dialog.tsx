@@ -4,19 +4,18 @@ import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { LifeBuoy } from "lucide-react";
-import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
-import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
-import { Skeleton } from "@/components/ui/skeleton";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { recoveryCommands } from "@/lib/failover/recovery-commands";
 import { nodeRecoveryQuery } from "@/lib/failover/recovery-query";
 import { sendJson } from "@/lib/http/fetch-json";
 import { Checklist } from "../operations/checklist";
 import { CopyCommands } from "../operations/copy-commands";
+import { GuestReasonList } from "../operations/guest-reason-list";
+import { ParallelismField, validParallelism } from "../operations/parallelism-field";
+import { PreflightStatus } from "../operations/preflight-status";
 import { FencingConfirm } from "./fencing-confirm";
-import { DataLossLine, HowItMoves, QuorumWayOut } from "./recovery-parts";
+import { DataLossLine, HowItMoves, QuorumWayOut, RecoveryConfirm } from "./recovery-parts";
 
 /** "Recover everything from pve1": HA's guests followed, the others with a replica recovered, the rest listed. */
 export function RecoverNodeDialog({ clusterId, node }: { clusterId: string; node: string }) {
@@ -34,8 +33,7 @@ export function RecoverNodeDialog({ clusterId, node }: { clusterId: string; node
   const followed = data?.guests.filter((g) => g.action === "ha") ?? [];
   const none = data?.guests.filter((g) => g.action === "none") ?? [];
   const nodeOk = data ? data.nodeChecks.every((c) => c.result !== "fail") : false;
-  const n = Number(parallelism);
-  const validN = Number.isInteger(n) && n >= 1 && n <= 10;
+  const validN = validParallelism(parallelism);
   const canStart = nodeOk && recover.length + followed.length > 0;
   return (
     <Dialog open={open} onOpenChange={(next) => { setOpen(next); setTyped(""); start.reset(); }}>
@@ -51,12 +49,7 @@ export function RecoverNodeDialog({ clusterId, node }: { clusterId: string; node
             HA-managed guests are HA&apos;s to recover: followed, never moved by hand. Guests with a replica are recovered in their startup order, a few at a time. Guests without one are listed with the reason.
           </DialogDescription>
         </DialogHeader>
-        {plan.isLoading && <Skeleton className="h-40" />}
-        {plan.error && (
-          <Alert variant="destructive">
-            <AlertDescription>Could not check with Proxmox: {plan.error.message}</AlertDescription>
-          </Alert>
-        )}
+        <PreflightStatus isLoading={plan.isLoading} error={plan.error} />
         {data && (
           <div className="grid gap-4">
             <Checklist checks={data.nodeChecks} />
@@ -84,56 +77,26 @@ export function RecoverNodeDialog({ clusterId, node }: { clusterId: string; node
                 ))}
               </ol>
             </section>
-            {followed.length > 0 && (
-              <section className="grid gap-1">
-                <h3 className="font-medium">Recovered by HA, followed ({followed.length})</h3>
-                <ul className="grid gap-1 text-sm">
-                  {followed.map((g) => (
-                    <li key={g.vmid}>
-                      <span className="font-medium">{g.vmid}{g.name && ` (${g.name})`}</span>: {g.reason}
-                    </li>
-                  ))}
-                </ul>
-              </section>
-            )}
-            <section className="grid gap-1">
-              <h3 className="font-medium">Not recoverable ({none.length})</h3>
-              {none.length === 0 ? (
-                <p className="text-sm">Every guest of {node} can come back.</p>
-              ) : (
-                <ul className="grid gap-2 text-sm" data-testid="node-recovery-not-recoverable">
-                  {none.map((g) => (
-                    <li key={g.vmid}>
-                      <span className="font-medium">{g.vmid}{g.name && ` (${g.name})`}</span>: {g.reason}
-                      <DataLossLine loss={g.dataLoss} />
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </section>
+            {followed.length > 0 && <GuestReasonList title="Recovered by HA, followed" guests={followed} />}
+            <GuestReasonList
+              title="Not recoverable"
+              guests={none.map((g) => ({ ...g, extra: <DataLossLine loss={g.dataLoss} /> }))}
+              emptyText={`Every guest of ${node} can come back.`}
+              testId="node-recovery-not-recoverable"
+            />
             {recover[0]?.target && <HowItMoves hasCredential={data.hasCredential} target="each guest's target" />}
-            <div className="grid max-w-48 gap-2">
-              <Label htmlFor="recover-parallelism">Guests at a time</Label>
-              <Input id="recover-parallelism" inputMode="numeric" value={parallelism} onChange={(e) => setParallelism(e.target.value)} aria-invalid={!validN} />
-              {!validN && <p className="text-status-fail text-sm">A whole number from 1 to 10.</p>}
-            </div>
+            <ParallelismField id="recover-parallelism" value={parallelism} onChange={setParallelism} />
             {canStart && <FencingConfirm node={node} value={typed} onChange={setTyped} />}
           </div>
         )}
-        {start.error && (
-          <Alert variant="destructive">
-            <AlertTitle>Not started</AlertTitle>
-            <AlertDescription>{start.error.message}</AlertDescription>
-          </Alert>
-        )}
-        <DialogFooter>
-          <Button variant="outline" onClick={() => setOpen(false)}>
-            Cancel
-          </Button>
-          <Button disabled={!canStart || !validN || typed.trim() !== node || start.isPending} onClick={() => start.mutate()}>
-            {start.isPending ? "Starting…" : `Recover from ${node}`}
-          </Button>
-        </DialogFooter>
+        <RecoveryConfirm
+          error={start.error}
+          onCancel={() => setOpen(false)}
+          blocked={!canStart || !validN || typed.trim() !== node}
+          pending={start.isPending}
+          confirmLabel={`Recover from ${node}`}
+          onConfirm={() => start.mutate()}
+        />
       </DialogContent>
     </Dialog>
   );

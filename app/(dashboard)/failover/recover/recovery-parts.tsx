@@ -1,4 +1,5 @@
 import type { DataLossWindow } from "@/lib/failover/outage";
+import { ConfirmBlock } from "../operations/confirm-block";
 import { CopyCommands } from "../operations/copy-commands";
 
 /** The data-loss window, shown before the confirmation: the owner (dataLossWindow) wrote the words. */
@@ -31,4 +32,9 @@ export function HowItMoves({ hasCredential, target }: { hasCredential: boolean; 
       This cluster has no recovery credential: after you start, run the commands below on {target} as root. pve-standby sees the configuration arrive there by itself, checks once more that the dead node is still offline, and starts the guest.
     </p>
   );
+}
+
+/** The end of a recovery dialog: no warnings to accept (the typed node name is the confirmation), "Not started" on a refusal. */
+export function RecoveryConfirm(props: { error: Error | null; onCancel: () => void; blocked: boolean; pending: boolean; confirmLabel: string; onConfirm: () => void }) {
+  return <ConfirmBlock id="recover-accept" acceptLabel={null} accepted={false} onAcceptedChange={() => undefined} errorTitle="Not started" {...props} />;
 }

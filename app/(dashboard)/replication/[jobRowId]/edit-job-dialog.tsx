@@ -18,8 +18,9 @@ export function EditJobDialog({ job, disabled }: { job: JobDetail["job"]; disabl
   const [open, setOpen] = useState(false);
   const [settings, setSettings] = useState(initial);
   const form = useZodForm(updateJobSchema);
-  // Only for the owner's time zone in the schedule preview; UTC when Proxmox cannot be asked.
+  // Only for the owner's time zone in the schedule preview; UTC, said as such, until it is known.
   const options = useQuery({ ...jobOptionsQuery(job.clusterId, job.vmid), enabled: open });
+  const zoneUnknown = options.isError ? `Proxmox could not be asked for the node's time zone (${options.error.message})` : "Asking Proxmox for the node's time zone";
   const mutation = useReplicationMutation((_: UpdateJobInput) => ({ url: `/api/replication/${job.id}`, method: "PATCH" }), { onSuccess: () => setOpen(false) });
 
   function submit(event: React.FormEvent) {
@@ -52,7 +53,7 @@ export function EditJobDialog({ job, disabled }: { job: JobDetail["job"]; disabl
             </DialogDescription>
           </DialogHeader>
           <FormAlert message={form.errors._form} />
-          <JobSettingsFields value={settings} onChange={setSettings} errors={form.errors} timeZone={options.data?.timeZone ?? null} />
+          <JobSettingsFields value={settings} onChange={setSettings} errors={form.errors} timeZone={options.data?.timeZone ?? null} zoneUnknown={zoneUnknown} />
           <DialogFooter>
             <Button type="submit" disabled={mutation.isPending}>
               {mutation.isPending ? "Saving in Proxmox…" : "Save"}

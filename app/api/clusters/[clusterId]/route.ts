@@ -1,5 +1,6 @@
 // PATCH /api/clusters/:clusterId – edit (connection changes are tested first); DELETE – remove, keeping or deleting history
 import { getServerSecrets } from "@/lib/server-secrets";
+import { appClusterClients } from "@/lib/clusters/cluster-clients";
 import { auditShape, deleteCluster, updateCluster } from "@/lib/clusters/clusters";
 import { deleteClusterSchema, updateClusterSchema } from "@/lib/clusters/schemas";
 import { guardedRoute } from "@/lib/http/guarded-route";
@@ -18,6 +19,8 @@ export const PATCH = guardedRoute({ permission: "cluster.manage", action: "clust
 
 export const DELETE = guardedRoute({ permission: "cluster.manage", action: "cluster.delete", body: deleteClusterSchema, target }, async ({ db, body, params }) => {
   const { before, jobs } = await deleteCluster(db, params.clusterId ?? "", { keepHistory: body.keepHistory });
+  // Its sockets close now, also in a process without a poller (whose tick would otherwise do it).
+  appClusterClients().forget(before.id);
   return {
     data: { id: before.id, keepHistory: body.keepHistory },
     audit: { details: { before: auditShape(before), keepHistory: body.keepHistory, jobs } },
