@@ -28,13 +28,13 @@ async function controlCall(method: "POST" | "PUT", path: string, data: unknown) 
 }
 
 /** Moves the simulated clock `seconds` at a time until `done()` (at most `max` times); says what it waited for when it never came. */
-async function advanceUntil(what: string, seconds: number, max: number, done: () => boolean | Promise<boolean>) {
-  for (let i = 0; i < max && !(await done()); i++) {
+async function advanceUntil(what: string, seconds: number, max: number, done: () => boolean) {
+  for (let i = 0; i < max && !done(); i++) {
     await controlCall("POST", "/control/clock", { advance: seconds });
     // Lets the app's poller (every 2 s) and executor see each step, as a person's clock would.
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  expect(await done(), `waited ${max} × ${seconds} simulated seconds for ${what}`).toBe(true);
+  expect(done(), `waited ${max} × ${seconds} simulated seconds for ${what}`).toBe(true);
 }
 
 const okRunsSince = (since: number) => fx.sim.model.performedRuns.filter((r) => r.jobId === "100-0" && r.start >= since && r.outcome === "ok");
@@ -198,8 +198,8 @@ test("pve-standby holds replication back to a dead node by itself; an operator k
   await expect(hold).toContainText("Job re-enabled: done", { timeout: 30_000 });
   const releasedAt = fx.sim.now();
   // The volumes left the storage, so the sync back is a full one (about an hour simulated).
-  // The sync step confirms a run that started after its own request: wait for the step, not for any run.
-  await advanceUntil("the full sync of VM 100 back to pve1, confirmed by the hold", 300, 40, async () => okRunsSince(releasedAt).length > 0 && ((await hold.textContent()) ?? "").includes("Synced: done"));
+  await advanceUntil("the full sync of VM 100 back to pve1", 300, 40, () => okRunsSince(releasedAt).length > 0);
+  await expect(hold).toContainText("Synced: done", { timeout: 60_000 });
   expect(okRunsSince(releasedAt)[0]).toMatchObject({ node: "pve2", kind: "full" });
 
   // The kept datasets are still on pve1, and the replica is the job's.
@@ -226,7 +226,8 @@ test("pve-standby holds replication back to a dead node by itself; an operator d
   await expect(hold).toContainText(`${OPERATOR.email} chose to discard pve1's writes`, { timeout: 30_000 });
   await expect(hold).toContainText("Job re-enabled: done", { timeout: 30_000 });
   const releasedAt = fx.sim.now();
-  await advanceUntil("the sync of VM 100 back to pve1, confirmed by the hold", 60, 60, async () => okRunsSince(releasedAt).length > 0 && ((await hold.textContent()) ?? "").includes("Synced: done"));
+  await advanceUntil("the sync of VM 100 back to pve1", 60, 30, () => okRunsSince(releasedAt).length > 0);
+  await expect(hold).toContainText("Synced: done", { timeout: 60_000 });
   // Incremental from the common base: what pve1 wrote after it is gone, and nothing was kept.
   const resync = okRunsSince(releasedAt)[0]!;
   expect(resync).toMatchObject({ node: "pve2", kind: "incremental" });
