@@ -130,6 +130,13 @@ export async function setClusterEnabled(db: PrismaClient, id: string, enabled: b
   return { before, after };
 }
 
+/** Whether pve-standby holds replication back to a dead node by itself (lib/failover/auto-hold.ts). */
+export async function setFailbackAutoHold(db: PrismaClient, id: string, failbackAutoHold: boolean) {
+  const before = await getCluster(db, id);
+  const after = await db.cluster.update({ where: { id }, data: { failbackAutoHold } });
+  return { before, after };
+}
+
 /**
  * keepHistory=false deletes the row, and with it (cascade) nodes, guests, jobs, runs, lag samples and rollups.
  * keepHistory=true keeps every row: the cluster is disabled and its sealed secret wiped, so no

@@ -179,4 +179,6 @@ export const probeClusterSchema = z.object({ endpoints: endpointsSchema });
 
 export const setClusterEnabledSchema = z.object({ enabled: z.boolean() });
 
+export const setFailbackAutoHoldSchema = z.object({ failbackAutoHold: z.boolean({ message: "Say whether to hold automatically (true or false)." }) });
+
 export const deleteClusterSchema = z.object({ keepHistory: z.boolean({ message: "Choose whether to keep the history." }) });

@@ -1,5 +1,6 @@
 import { UserError } from "@/lib/auth/users";
 import type { PrismaClient } from "@/prisma/generated/client";
+import { isAutomaticHold } from "./failback-types";
 import { FINISHED_STATES, type OperationState } from "./types";
 
 // The operator's hands on a running operation. Only the operator who started it may act;
@@ -10,7 +11,7 @@ export type OperationControl = "pause" | "resume" | "abandon";
 export async function controlOperation(db: PrismaClient, operationId: string, userId: string, control: OperationControl) {
   const op = await db.failoverOperation.findUnique({ where: { id: operationId } });
   if (!op) throw new UserError("This failover operation does not exist.");
-  if (op.createdById !== userId) {
+  if (op.createdById !== userId && !isAutomaticHold(op)) {
     throw new UserError(`${op.createdByLabel} holds this operation since ${op.createdAt.toISOString()}; you may watch it but not act on it.`);
   }
   const state = op.state as OperationState;

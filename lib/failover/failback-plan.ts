@@ -2,7 +2,7 @@ import { UserError } from "@/lib/auth/users";
 import { getNodeReplicationStatus } from "@/lib/proxmox/replication";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { diskCoverage, parseStoredDisks } from "./disk-list";
-import { FAILBACK_OPERATION_KIND, type FailbackGuestPlan, type FailbackStepKind } from "./failback-types";
+import { FAILBACK_OPERATION_KIND, pointsBackAt, type FailbackGuestPlan, type FailbackStepKind } from "./failback-types";
 import type { GatherDeps } from "./gather";
 import { haFailbackEffect } from "./ha-recovery";
 import { haSidOf, parseHaPlacement, parseHaResources, placementOf } from "./ha-state";
@@ -33,7 +33,7 @@ export function latestOutage(db: PrismaClient, clusterId: string, node: string) 
 
 /** The job that replicated old → new before the failure, turned around by Proxmox or about to be. */
 export function turnedJob(live: LiveCluster, vmid: number, oldNode: string, newNode: string) {
-  return jobsOfGuest(live, vmid).find((j) => !j.remove_job && (j.target === oldNode || (j.source === oldNode && j.target === newNode)));
+  return jobsOfGuest(live, vmid).find((j) => !j.remove_job && pointsBackAt(j, oldNode, newNode));
 }
 
 export async function planFailback(deps: GatherDeps, clusterId: string, node: string): Promise<{ outageId: string; candidates: FailbackCandidate[] }> {
@@ -130,6 +130,16 @@ export async function startFailbackHold(
   holder: Holder,
 ): Promise<CreatedOperation & { leftAlone: LeftAlone[] }> {
   const { candidates } = await planFailback(deps, input.clusterId, input.node);
+  return createFailbackHold(deps, input, candidates, holder);
+}
+
+/** Stores the hold of the planned candidates (`vmids` narrows them); the others are listed with their reason. */
+export async function createFailbackHold(
+  deps: Pick<GatherDeps, "db" | "now">,
+  input: { clusterId: string; node: string; vmids?: number[] },
+  candidates: FailbackCandidate[],
+  holder: Holder,
+): Promise<CreatedOperation & { leftAlone: LeftAlone[] }> {
   const wanted = candidates.filter((c) => !input.vmids || input.vmids.includes(c.vmid));
   const guests = wanted.flatMap((c) => (c.plan ? [c.plan] : []));
   const leftAlone = wanted.filter((c) => !c.plan).map((c) => ({ vmid: c.vmid, name: c.name, reason: c.reason ?? "" }));

@@ -1,6 +1,6 @@
 import "server-only";
 import type { PrismaClient } from "@/prisma/generated/client";
-import { FAILBACK_OPERATION_KIND, divergenceSchema, failbackDecisionSchema, failbackGuestPlanSchema, type Divergence, type FailbackDecision } from "./failback-types";
+import { DECISION_STEP_KIND, FAILBACK_OPERATION_KIND, decisionFromResults, isAutomaticHold, planFailedAt, pointsBackAt, divergenceSchema, type Divergence, type FailbackDecision } from "./failback-types";
 import { haFailbackEffect, type FailbackEffect } from "./ha-recovery";
 import { haSidOf, parseHaPlacement, parseHaResources, placementOf } from "./ha-state";
 import { parseOutageReplicas } from "./outage";
@@ -13,6 +13,10 @@ export type FailbackHoldView = {
   operationId: string;
   state: string;
   holderLabel: string;
+  /** pve-standby placed it by itself (auto-hold.ts): every operator may decide. */
+  automatic: boolean;
+  /** When it was placed (seconds). */
+  createdAt: number;
   decision: FailbackDecision | null;
   steps: { kind: string; state: string; message: string | null }[];
   commands: string[];
@@ -36,9 +40,11 @@ export type FailbackView = {
   failCount: number;
   ha: FailbackEffect | null;
   hold: FailbackHoldView | null;
+  /** Why pve-standby could not hold it by itself yet (retried every poll while the node is down). */
+  autoHoldProblem: { reason: string; at: number | null } | null;
 };
 
-type OutageInput = { node: string; failedAt: number; guests: { vmid: number; type: string; replicas: string }[] };
+type OutageInput = { node: string; failedAt: number; guests: { vmid: number; type: string; replicas: string; autoHoldProblem?: string | null; autoHoldProblemAt?: number | null }[] };
 type GuestRow = { vmid: number; node: string };
 
 export async function getFailbackViews(db: PrismaClient, clusterId: string, outage: OutageInput, guests: GuestRow[], clusterNodes: string[]): Promise<Map<number, FailbackView>> {
@@ -62,7 +68,7 @@ export async function getFailbackViews(db: PrismaClient, clusterId: string, outa
   const placements = parseHaPlacement(ha?.placement);
   for (const g of recovered) {
     const newNode = guests.find((x) => x.vmid === g.vmid)?.node as string;
-    const job = jobs.find((j) => j.vmid === g.vmid && !j.removeJob && (j.target === outage.node || (j.source === outage.node && j.target === newNode)));
+    const job = jobs.find((j) => j.vmid === g.vmid && !j.removeJob && pointsBackAt(j, outage.node, newNode));
     if (!job) continue;
     const sid = haSidOf(g.type, g.vmid);
     const resource = resources.find((r) => r.sid === sid);
@@ -79,30 +85,28 @@ export async function getFailbackViews(db: PrismaClient, clusterId: string, outa
       failCount: job.failCount,
       ha: resource ? haFailbackEffect(resource, placementOf(resource, placements), clusterNodes, sid) : null,
       hold: decide ? holdView(decide) : null,
+      autoHoldProblem: g.autoHoldProblem && !decide ? { reason: g.autoHoldProblem, at: g.autoHoldProblemAt ?? null } : null,
     });
   }
   return views;
 }
 
-function planFailedAt(params: string): number | null {
-  const parsed = failbackGuestPlanSchema.safeParse(JSON.parse(params));
-  return parsed.success ? parsed.data.failedAt : null;
-}
-
 type DecideStep = Awaited<ReturnType<PrismaClient["failoverStep"]["findMany"]>>[number] & {
-  operation: { id: string; state: string; createdByLabel: string; summary: string | null; steps: { vmid: number; kind: string; state: string; message: string | null }[] };
+  operation: { id: string; state: string; createdById: string | null; createdByLabel: string; createdAt: Date; summary: string | null; steps: { vmid: number; kind: string; state: string; message: string | null; result: string }[] };
 };
 
 function holdView(decide: DecideStep): FailbackHoldView {
   const result = JSON.parse(decide.result) as Record<string, unknown>;
   const divergence = divergenceSchema.safeParse(result.divergence);
   const measuredError = (result.divergence as { error?: unknown } | undefined)?.error;
-  const decision = failbackDecisionSchema.safeParse(result.decision);
+  const decision = decisionFromResults([decide.operation.steps.find((s) => s.vmid === decide.vmid && s.kind === DECISION_STEP_KIND)?.result, decide.result]);
   return {
     operationId: decide.operation.id,
     state: decide.operation.state,
     holderLabel: decide.operation.createdByLabel,
-    decision: decision.success ? decision.data : null,
+    automatic: isAutomaticHold(decide.operation),
+    createdAt: Math.floor(decide.operation.createdAt.getTime() / 1000),
+    decision,
     steps: decide.operation.steps.filter((s) => s.vmid === decide.vmid).map((s) => ({ kind: s.kind, state: s.state, message: s.message })),
     commands: Array.isArray(result.commands) ? (result.commands as string[]) : [],
     readBack: typeof result.readBack === "string" ? result.readBack : null,

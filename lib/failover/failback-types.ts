@@ -21,6 +21,26 @@ export const FAILBACK_STEP_KINDS = [
 ] as const;
 export type FailbackStepKind = (typeof FAILBACK_STEP_KINDS)[number];
 
+/**
+ * The job that replicated old → new before the failure, turned around by Proxmox (new → old) or
+ * about to be: the one whose next run rolls the old node's disks back. One predicate for the live
+ * planner, the page's stored view and the automatic hold.
+ */
+export function pointsBackAt(job: { source?: string | null; target: string }, oldNode: string, newNode: string): boolean {
+  return job.target === oldNode || (job.source === oldNode && job.target === newNode);
+}
+
+/** Who places a hold by itself (lib/failover/auto-hold.ts): the holder and audit actor of that operation. */
+export const AUTO_HOLD_LABEL = "pve-standby";
+
+/**
+ * An operation pve-standby started by itself has no person holding it: every operator may decide,
+ * pause or abandon it (the route still checks the permission and audits who did).
+ */
+export function isAutomaticHold(op: { createdById: string | null; createdByLabel: string }): boolean {
+  return op.createdById === null && op.createdByLabel === AUTO_HOLD_LABEL;
+}
+
 export const FAILBACK_CHOICES = ["keep", "discard"] as const;
 export type FailbackChoice = (typeof FAILBACK_CHOICES)[number];
 
@@ -52,6 +72,12 @@ export const failbackGuestPlanSchema = z.object({
 });
 export type FailbackGuestPlan = z.infer<typeof failbackGuestPlanSchema>;
 
+/** The failure a hold's lane was planned for (its step params), so a hold of an earlier outage of the node is told apart. */
+export function planFailedAt(params: string): number | null {
+  const parsed = failbackGuestPlanSchema.safeParse(JSON.parse(params));
+  return parsed.success ? parsed.data.failedAt : null;
+}
+
 /** What the operator decided for one guest, stored in its decide step's result by a route. */
 export const failbackDecisionSchema = z.object({
   choice: z.enum(FAILBACK_CHOICES),
@@ -59,6 +85,24 @@ export const failbackDecisionSchema = z.object({
   at: z.number(),
 });
 export type FailbackDecision = z.infer<typeof failbackDecisionSchema>;
+
+/**
+ * Where the route stores the choice: the lane's `failback-preserve` step, still pending while the
+ * decide step waits. The engine writes the decide step's result after every check from the row it
+ * read before the check, so a choice stored there during a check was overwritten (and a "keep"
+ * then read as no choice). Holds stored before this change kept it in `failback-decide`.
+ */
+export const DECISION_STEP_KIND = "failback-preserve" as const satisfies FailbackStepKind;
+
+/** The choice from the stored results of a lane's preserve and decide steps (JSON text), the preserve step first. */
+export function decisionFromResults(results: (string | null | undefined)[]): FailbackDecision | null {
+  for (const text of results) {
+    if (!text) continue;
+    const parsed = failbackDecisionSchema.safeParse((JSON.parse(text) as { decision?: unknown }).decision);
+    if (parsed.success) return parsed.data;
+  }
+  return null;
+}
 
 /** Divergent data on the old node, per volume, as `zfs get written@<base>` answered (bytes). */
 export const divergenceSchema = z.object({

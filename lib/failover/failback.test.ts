@@ -251,6 +251,23 @@ describe("failback after a dead node returns", { timeout: 120_000 }, () => {
     expect(fx.sim.model.jobs.get("100-0")?.disable).toBeFalsy();
   });
 
+  it("a keep chosen while the executor is checking the decide step is not lost (nor read as discard)", async () => {
+    const survivors = await losePve1();
+    const op = await startFailbackHold({ db, client: survivors, now }, { clusterId: "demo", node: "pve1", vmids: [100] }, olivia);
+    expect(await passes(survivors, op.id, 4)).toBe("running");
+    // The pass reads the waiting decide step, then Proxmox; the choice lands meanwhile.
+    const pass = advanceOperation(depsWith(survivors), op.id, survivors);
+    await recordFailbackChoice(db, { operationId: op.id, vmid: 100, choice: "keep", user: olivia, now: now() });
+    await pass;
+    expect(await passes(survivors, op.id, 6)).toBe("running");
+    expect((await stepOf(op.id, "failback-decide")).state).toBe("done");
+    const preserve = await stepOf(op.id, "failback-preserve");
+    expect(preserve.message).toMatch(/pve1 is offline: its volumes are kept once it is back/);
+    expect(fx.sim.model.jobs.get("100-0")?.disable).toBeTruthy();
+    const page = (await getFailoverOverview(db, { now: simNow() })).clusters[0]!.outages.find((o) => o.node === "pve1")!.guests.find((g) => g.vmid === 100)!.failback!;
+    expect(page.hold?.decision).toMatchObject({ choice: "keep", by: olivia.label });
+  });
+
   it("abandoning a hold undoes nothing and says which job stays disabled", async () => {
     const survivors = await losePve1();
     const op = await startFailbackHold({ db, client: survivors, now }, { clusterId: "demo", node: "pve1", vmids: [100] }, olivia);

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { setMaxListeners } from "node:events";
 import type { Logger } from "pino";
 import type { ClusterClients } from "@/lib/clusters/cluster-clients";
+import { autoHoldAfterPoll } from "@/lib/failover/auto-hold";
 import { logger as appLogger } from "@/lib/logger";
 import type { Cluster, PrismaClient } from "@/prisma/generated/client";
 import { HEARTBEAT_EVERY_MS, recordCycleCrash, recordStop, recordTick, startHeartbeat } from "./health";
@@ -76,6 +77,8 @@ export function startPoller(deps: PollerDeps): Poller {
     await recordPollCost(deps.db, cluster.id, { ms, requests: counted.requests() });
     if (result.ok) log.debug({ cluster: cluster.name, clusterId: cluster.id, jobs: result.jobs, partial: result.partial.length, ms }, "Polled");
     else log.warn({ cluster: cluster.name, clusterId: cluster.id, kind: result.failure.kind, reason: result.failure.message, ms }, "Poll failed");
+    // Under this cycle's lease, so two processes never place the same hold twice.
+    if (result.ok) await autoHoldAfterPoll({ db: deps.db, client: deps.clients.clientFor(cluster), now: () => now().getTime(), log }, cluster.id);
     deps.onCycle?.(cluster, result, ms);
   };
 

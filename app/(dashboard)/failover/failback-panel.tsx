@@ -47,8 +47,20 @@ export function FailbackPanel({ clusterId, vmid, view, nodeOnline, clusterNow, c
         </>
       )}
       <HaNote view={view} />
+      {view.autoHoldProblem && <AutoHoldProblem view={view} problem={view.autoHoldProblem} />}
       {hold ? <Hold clusterId={clusterId} vmid={vmid} view={view} hold={hold} canAct={canAct} /> : !view.syncedBackAt && <StartHold clusterId={clusterId} vmid={vmid} view={view} canAct={canAct} />}
     </section>
+  );
+}
+
+/** pve-standby tried to hold this guest by itself and could not: said in red, with the reason; an operator may still hold it by hand. */
+function AutoHoldProblem({ view, problem }: { view: FailbackView; problem: NonNullable<FailbackView["autoHoldProblem"]> }) {
+  return (
+    <Alert variant="destructive" data-testid="failback-auto-hold-problem">
+      <AlertDescription>
+        pve-standby could not hold replication back to {view.oldNode} automatically{problem.at ? <> (last tried <LocalTime at={problem.at} />, again at every poll while {view.oldNode} is down)</> : null}: {problem.reason}
+      </AlertDescription>
+    </Alert>
   );
 }
 
@@ -174,8 +186,15 @@ function Hold({ clusterId, vmid, view, hold, canAct }: { clusterId: string; vmid
   const preserve = step("failback-preserve");
   const showCommands = hold.decision?.choice === "keep" && preserve && preserve.state !== "done" && preserve.state !== "skipped";
   const synced = step("failback-sync")?.state === "done";
+  const failed = hold.steps.filter((s) => s.state === "failed");
   return (
     <div className="flex flex-col gap-2" data-testid="failback-hold-status">
+      {hold.automatic && (
+        <p className="font-medium" data-testid="failback-auto-held">
+          Held automatically at <LocalTime at={hold.createdAt} /> by {hold.holderLabel}
+          {undecided ? <>: replication back to {view.oldNode} waits for your choice: keep or discard.</> : "."}
+        </p>
+      )}
       <ul className="flex flex-wrap gap-2">
         {hold.steps.map((s) => (
           <li key={s.kind}>
@@ -185,9 +204,16 @@ function Hold({ clusterId, vmid, view, hold, canAct }: { clusterId: string; vmid
           </li>
         ))}
       </ul>
+      {failed.map((s) => (
+        <Alert key={s.kind} variant="destructive" data-testid="failback-hold-failed">
+          <AlertDescription>
+            {hold.automatic ? "The automatic hold" : "The hold"} could not be completed: {STEP_WORDS[s.kind] ?? s.kind} failed: {s.message}
+          </AlertDescription>
+        </Alert>
+      ))}
       <p className="text-muted-foreground">
         <Link href={`/failover/operations/${hold.operationId}`} className="hover:underline">
-          Hold by {hold.holderLabel}
+          {hold.automatic ? "The operation" : `Hold by ${hold.holderLabel}`}
         </Link>
         {hold.decision ? ` · ${hold.decision.by} chose to ${hold.decision.choice} ${view.oldNode}'s writes` : ""}
         {hold.summary ? ` · ${hold.summary}` : ""}

@@ -1,6 +1,6 @@
 import type { LiveCluster } from "../live-state";
 import type { StepContext } from "../step-types";
-import { failbackDecisionSchema, failbackGuestPlanSchema, type FailbackDecision, type FailbackGuestPlan, type FailbackStepKind } from "../failback-types";
+import { DECISION_STEP_KIND, decisionFromResults, failbackGuestPlanSchema, type FailbackDecision, type FailbackGuestPlan, type FailbackStepKind } from "../failback-types";
 
 // Shared by the failback steps: the guest's plan, what sibling steps of the same lane stored.
 
@@ -14,9 +14,10 @@ export async function siblingResult(ctx: StepContext, kind: FailbackStepKind): P
   return step ? (JSON.parse(step.result) as Record<string, unknown>) : {};
 }
 
+/** The operator's keep/discard, read fresh from the database (see DECISION_STEP_KIND for where it lives). */
 export async function decisionOf(ctx: StepContext): Promise<FailbackDecision | null> {
-  const parsed = failbackDecisionSchema.safeParse((await siblingResult(ctx, "failback-decide")).decision);
-  return parsed.success ? parsed.data : null;
+  const steps = await ctx.deps.db.failoverStep.findMany({ where: { operationId: ctx.op.id, vmid: ctx.step.vmid, kind: { in: [DECISION_STEP_KIND, "failback-decide"] } }, select: { kind: true, result: true } });
+  return decisionFromResults([steps.find((s) => s.kind === DECISION_STEP_KIND)?.result, steps.find((s) => s.kind === "failback-decide")?.result]);
 }
 
 export function jobOf(live: LiveCluster, jobId: string) {

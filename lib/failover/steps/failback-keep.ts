@@ -84,7 +84,9 @@ export const failbackPreserveStep: StepHandler = {
   async check(ctx) {
     const g = failbackPlan(ctx);
     const decision = await decisionOf(ctx);
-    if (decision?.choice !== "keep") {
+    // Never read a missing choice as "discard": that would let the sync roll the old node back.
+    if (!decision) return { outcome: "fail", message: `No keep/discard choice is recorded for ${guestLabel(g)}; nothing was changed and its job stays held.` };
+    if (decision.choice !== "keep") {
       return { outcome: "already-done", message: `Nothing kept: the next sync rolls ${g.oldNode}'s disks of ${guestLabel(g)} back to the last common snapshot and discards what it wrote after it.`, result: { skipped: true } };
     }
     const live = await readLiveCluster(ctx.client, ctx.deps.now);

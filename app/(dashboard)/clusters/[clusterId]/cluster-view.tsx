@@ -12,6 +12,7 @@ import { clusterReplicationQuery } from "@/lib/query/replication";
 import { formatDuration } from "@/lib/replication/format-duration";
 import { ClusterGuests } from "./cluster-guests";
 import { ClusterReadiness } from "./cluster-readiness";
+import { FailbackAutoHoldSection } from "./failback-auto-hold-section";
 import { NodeCards } from "./node-cards";
 import { PollerHealthPanel } from "./poller-health-panel";
 import { RecoveryCredentialSection } from "./recovery-credential-section";
@@ -51,6 +52,7 @@ export function ClusterView({ clusterId, canManage = false }: { clusterId: strin
       <ClusterReadiness clusterId={clusterId} />
       <ClusterGuests clusterId={clusterId} guests={data.guests} />
       {canManage && <RecoveryCredentialSection clusterId={clusterId} />}
+      {canManage && <FailbackAutoHoldSection clusterId={clusterId} />}
     </div>
   );
 }
