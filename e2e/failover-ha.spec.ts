@@ -37,7 +37,7 @@ test.beforeAll(async ({ browser }) => {
 
   const page = await browser.newPage();
   await signInAs(page, ADMIN);
-  clusterId = await addSimulatedClusterViaApi(page, "e2e-ha", fx);
+  clusterId = await addSimulatedClusterViaApi(page, "e2e-ha", fx, { failbackAutoHold: false });
   await createUserWithOwnPassword(browser, page, OPERATOR, "operator");
   await createUserWithOwnPassword(browser, page, VIEWER, "viewer");
   await page.close();

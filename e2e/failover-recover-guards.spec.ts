@@ -41,7 +41,7 @@ async function startCluster(browser: Browser, seed: number, options: { credentia
   runningBefore = [...sim.sim.model.guests.values()].filter((g) => g.status === "running").map((g) => g.vmid);
   const page = await browser.newPage();
   await signInAs(page, ADMIN);
-  clusterId = await addSimulatedClusterViaApi(page, CLUSTER, sim);
+  clusterId = await addSimulatedClusterViaApi(page, CLUSTER, sim, { failbackAutoHold: false });
   if (options.credential) await putCredential(page, sim);
   await page.close();
   return { fx: sim, control };

@@ -64,7 +64,7 @@ test.beforeAll(async ({ browser }) => {
 
   const page = await browser.newPage();
   await signInAs(page, ADMIN);
-  await addSimulatedClusterViaApi(page, CLUSTER, fx);
+  await addSimulatedClusterViaApi(page, CLUSTER, fx, { failbackAutoHold: false });
   await createUserViaApi(page, { email: OPERATOR.email, name: OPERATOR.name, role: "operator", password: "temporary-pass-1" });
   await page.close();
   const p = await browser.newPage();

@@ -28,7 +28,7 @@ test.beforeAll(async ({ browser }) => {
 
   const page = await browser.newPage();
   await signInAs(page, ADMIN);
-  clusterId = await addSimulatedClusterViaApi(page, CLUSTER, fx);
+  clusterId = await addSimulatedClusterViaApi(page, CLUSTER, fx, { failbackAutoHold: false });
   const credential = await page.request.put(`/api/clusters/${clusterId}/recovery-credential`, {
     data: {
       authKind: "password",
