@@ -5,7 +5,7 @@ import { failbackPlan, guestLabel, jobOf, siblingResult } from "./failback-commo
 
 // "Replicate now" once the job is enabled again, and the proof that it worked: a successful
 // sync of the turned-around job that started after we asked. A failed run is reported with
-// Proxmox's error (e.g. "No common base to restore the job state"), never as in sync.
+// Proxmox's error (e.g. "No common base snapshot on volume(s) …"), never as in sync.
 
 export const failbackSyncStep: StepHandler = {
   // A full sync of a large disk (after "keep") can take hours.
