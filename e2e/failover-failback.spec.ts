@@ -1,8 +1,8 @@
-import { expect, request, test, type APIRequestContext, type Locator, type Page } from "@playwright/test";
-import { Client } from "ssh2";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
-import { ADMIN, createUserViaApi, signIn, signInAs } from "./fixtures/accounts";
-import { removeClusterNamed } from "./fixtures/clusters";
+import { ADMIN, createUserWithOwnPassword, signInAs } from "./fixtures/accounts";
+import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/clusters";
+import { expectEachGuestOnOneNode, rootShell, simulatorControl, type SimulatorControl } from "./fixtures/outage";
 
 // Failback on the Failover page, with the hold pve-standby places by itself: pve1 dies, HA
 // recovers VM 100 (db-primary) to pve2 and Proxmox turns its job around to pve2 → pve1. Without
@@ -15,22 +15,16 @@ import { removeClusterNamed } from "./fixtures/clusters";
 test.describe.configure({ mode: "serial" });
 
 let fx: SimulatorFixture;
-let control: APIRequestContext;
+// Through pve2, which this spec never kills.
+let control: SimulatorControl;
 const stamp = Date.now();
 const CLUSTER = "e2e-failback";
 const OPERATOR = { email: `fiona-${stamp}@example.com`, name: "Fiona Operator", password: "fionas-own-pass-1" };
 
-async function controlCall(method: "POST" | "PUT", path: string, data: unknown) {
-  // Through pve2, which this spec never kills.
-  const { host, port } = fx.endpoint("pve2");
-  const response = await control.fetch(`https://${host}:${port}${path}`, { method, data, headers: { Authorization: `Bearer ${fx.sim.controlToken}` } });
-  expect(response.status(), await response.text()).toBe(200);
-}
-
 /** Moves the simulated clock `seconds` at a time until `done()` (at most `max` times); says what it waited for when it never came. */
 async function advanceUntil(what: string, seconds: number, max: number, done: () => boolean) {
   for (let i = 0; i < max && !done(); i++) {
-    await controlCall("POST", "/control/clock", { advance: seconds });
+    await control.advance(seconds);
     // Lets the app's poller (every 2 s) and executor see each step, as a person's clock would.
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -45,7 +39,7 @@ async function advanceUntil(what: string, seconds: number, max: number, done: ()
 async function advanceUntilShown(locator: Locator, text: string, seconds: number) {
   await expect
     .poll(async () => {
-      await controlCall("POST", "/control/clock", { advance: seconds });
+      await control.advance(seconds);
       return (await locator.textContent()) ?? "";
     }, { timeout: 120_000, intervals: [500] })
     .toContain(text);
@@ -53,37 +47,13 @@ async function advanceUntilShown(locator: Locator, text: string, seconds: number
 
 const okRunsSince = (since: number) => fx.sim.model.performedRuns.filter((r) => r.jobId === "100-0" && r.start >= since && r.outcome === "ok");
 
-/** The operator's terminal on a node: a root shell over SSH (ssh2, like any SSH client). */
-function runOnNode(node: string, command: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const e = fx.servers.endpoints.find((x) => x.node === node)!;
-  return new Promise((resolve, reject) => {
-    const client = new Client();
-    client
-      .on("ready", () => {
-        client.exec(command, (err, stream) => {
-          if (err) return reject(err);
-          let stdout = "";
-          let stderr = "";
-          stream.on("data", (d: Buffer) => (stdout += d.toString()));
-          stream.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-          stream.on("close", (code: number | null) => {
-            client.end();
-            resolve({ code: code ?? 0, stdout, stderr });
-          });
-        });
-      })
-      .on("error", reject)
-      .connect({ host: "127.0.0.1", port: e.sshPort, username: "root", password: fx.sim.credentials.rootPassword, readyTimeout: 5000 });
-  });
-}
-
 test.beforeAll(async ({ browser }) => {
   // Four hours of history: VM 100's first full sync (232 GiB at 80 MB/s) has long completed.
   fx = await startSimulatorFixture({ scenario: "demo", seed: 12, startTime: Math.floor(Date.now() / 1000) - 4 * 3600, speed: 0 });
   for (let i = 0; i < 240; i++) fx.sim.advance(60);
   fx.sim.clock.set(Date.now());
   fx.sim.clock.setSpeed(1);
-  control = await request.newContext({ ignoreHTTPSErrors: true });
+  control = await simulatorControl(fx, "pve2");
   // HA prefers pve1 for VM 100 (through Proxmox's API): once pve1 returns, HA's failback would
   // migrate it home within a round, replicating over pve1's disks first. The hold holds that too.
   const preferred = await fx.sim.handle("pve2", {
@@ -96,35 +66,14 @@ test.beforeAll(async ({ browser }) => {
 
   const page = await browser.newPage();
   await signInAs(page, ADMIN);
-  const existing = ((await (await page.request.get("/api/clusters")).json()) as { id: string; name: string }[]).find((c) => c.name === CLUSTER);
-  if (existing) await page.request.delete(`/api/clusters/${existing.id}`, { data: { keepHistory: false } });
-  const response = await page.request.post("/api/clusters", {
-    data: {
-      name: CLUSTER,
-      endpoints: fx.sim.nodeNames.map((n) => `${fx.endpoint(n).host}:${fx.endpoint(n).port}`).join("\n"),
-      authKind: "token",
-      principal: fx.sim.credentials.tokenId,
-      secret: fx.sim.credentials.tokenSecret,
-      trustKind: "fingerprint",
-      fingerprints: fx.pins,
-    },
-  });
-  expect(response.status(), await response.text()).toBe(201);
-  await createUserViaApi(page, { email: OPERATOR.email, name: OPERATOR.name, role: "operator", password: "temporary-pass-1" });
+  await addSimulatedClusterViaApi(page, CLUSTER, fx);
+  await createUserWithOwnPassword(browser, page, OPERATOR, "operator");
   await page.close();
-  const p = await browser.newPage();
-  await signIn(p, OPERATOR.email, "temporary-pass-1");
-  await expect(p).toHaveURL(/\/account\/password/);
-  const change = await p.request.post("/api/account/password", { data: { currentPassword: "temporary-pass-1", newPassword: OPERATOR.password } });
-  expect(change.status(), await change.text()).toBe(200);
-  await p.close();
 });
 
 /** After each test: every guest runs on exactly one node, and no job is left disabled by pve-standby (only the demo's own paused 104-0 is). */
 function expectCleanCluster() {
-  const seen = new Map<number, number>();
-  for (const g of fx.sim.model.guests.values()) seen.set(g.vmid, (seen.get(g.vmid) ?? 0) + 1);
-  expect([...seen.entries()].filter(([, n]) => n !== 1)).toEqual([]);
+  expectEachGuestOnOneNode(fx);
   expect([...fx.sim.model.jobs.values()].filter((j) => j.disable).map((j) => j.id)).toEqual(["104-0"]);
 }
 
@@ -134,8 +83,8 @@ test.afterEach(() => {
 
 test.afterAll(async ({ browser }) => {
   if (fx && !fx.sim.model.node("pve1")?.online) {
-    await controlCall("PUT", "/control/nodes/pve1", { online: 1 });
-    await controlCall("POST", "/control/clock", { advance: 180 });
+    await control.call("PUT", "/control/nodes/pve1", { online: 1 });
+    await control.advance(180);
   }
   await control?.dispose();
   await removeClusterNamed(browser, CLUSTER);
@@ -149,7 +98,7 @@ test.afterAll(async ({ browser }) => {
 async function losePve1AndSeeTheAutomaticHold(page: Page): Promise<{ panel: Locator; hold: Locator }> {
   expect(fx.sim.model.guest(100)?.node).toBe("pve1");
   await page.goto("/failover");
-  await controlCall("PUT", "/control/nodes/pve1", { online: 0 });
+  await control.call("PUT", "/control/nodes/pve1", { online: 0 });
   const guest = page.getByTestId("down-node-pve1").first().getByTestId("outage-guest-100");
   await expect(guest).toBeVisible({ timeout: 30_000 });
   // pve1 may hold the CRM master: HA fences it and recovers VM 100 a few minutes later.
@@ -176,8 +125,8 @@ async function losePve1AndSeeTheAutomaticHold(page: Page): Promise<{ panel: Loca
 /** pve1 returns; its parked job would run within pvesr's next minute and HA would pull VM 100 home: neither happens while the hold waits. */
 async function bringPve1Back(): Promise<number> {
   const returnedAt = fx.sim.now();
-  await controlCall("PUT", "/control/nodes/pve1", { online: 1 });
-  for (let i = 0; i < 6; i++) await controlCall("POST", "/control/clock", { advance: 60 });
+  await control.call("PUT", "/control/nodes/pve1", { online: 1 });
+  for (let i = 0; i < 6; i++) await control.advance(60);
   expect(okRunsSince(returnedAt)).toEqual([]);
   expect(fx.sim.model.performedRuns.filter((r) => r.jobId === "100-0" && r.start >= returnedAt)).toEqual([]);
   expect(fx.sim.model.guest(100)?.node).toBe("pve2");
@@ -206,7 +155,7 @@ test("pve-standby holds replication back to a dead node by itself; an operator k
 
   // The operator copies the commands into a root shell on pve1.
   for (const command of (await commands.locator("pre").innerText()).split("\n").filter(Boolean)) {
-    expect((await runOnNode("pve1", command)).code).toBe(0);
+    expect((await rootShell(fx, "pve1", command)).code).toBe(0);
   }
   await expect(hold).toContainText("Old writes kept: done", { timeout: 30_000 });
   await expect(hold).toContainText("Job re-enabled: done", { timeout: 30_000 });
@@ -217,9 +166,9 @@ test("pve-standby holds replication back to a dead node by itself; an operator k
   expect(okRunsSince(releasedAt)[0]).toMatchObject({ node: "pve2", kind: "full" });
 
   // The kept datasets are still on pve1, and the replica is the job's.
-  const listed = await runOnNode("pve1", "zfs list -H -o name rpool/data/vm-100-disk-1");
+  const listed = await rootShell(fx, "pve1", "zfs list -H -o name rpool/data/vm-100-disk-1");
   expect(listed.stdout.trim()).toBe("rpool/data/vm-100-disk-1");
-  const kept = await runOnNode("pve1", "zfs list -H -o name -r rpool/pve-standby-kept");
+  const kept = await rootShell(fx, "pve1", "zfs list -H -o name -r rpool/pve-standby-kept");
   expect(kept.stdout).toMatch(/rpool\/pve-standby-kept\/vm-100-disk-1-\d+/);
   await seeVm100GoHome(panel, hold);
 });

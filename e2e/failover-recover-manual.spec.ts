@@ -1,8 +1,8 @@
-import { Client } from "ssh2";
-import { expect, request, test, type APIRequestContext } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
-import { ADMIN, createUserViaApi, signIn, signInAs } from "./fixtures/accounts";
+import { ADMIN, createUserWithOwnPassword, signInAs } from "./fixtures/accounts";
 import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/clusters";
+import { bringNodeBack, expectEachGuestOnOneNode, killNodeAndWaitForOutage, rootShell, simulatorControl, type SimulatorControl } from "./fixtures/outage";
 
 // Recovery of a non-HA guest from a dead node WITHOUT a recovery credential: the demo simulator
 // added as a cluster through the app's API (no credential stored), pve2 killed through the
@@ -16,40 +16,10 @@ test.use({ permissions: ["clipboard-read", "clipboard-write"] });
 
 const CLUSTER = "e2e-recover-manual";
 let fx: SimulatorFixture;
-let control: APIRequestContext;
+// Through pve1, which this spec never kills: a node's own listener closes when it goes down.
+let control: SimulatorControl;
 const stamp = Date.now();
 const OPERATOR = { email: `omar-${stamp}@example.com`, name: "Omar Operator", password: "omars-own-pass-1" };
-
-async function controlCall(method: "POST" | "PUT", path: string, data: unknown) {
-  // Through pve1, which this spec never kills: a node's own listener closes when it goes down.
-  const { host, port } = fx.endpoint("pve1");
-  const response = await control.fetch(`https://${host}:${port}${path}`, { method, data, headers: { Authorization: `Bearer ${fx.sim.controlToken}` } });
-  expect(response.status(), await response.text()).toBe(200);
-}
-
-/** The operator's terminal on a node: a root shell over SSH with the password the simulator shows at start. */
-function runOnNode(node: string, command: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const e = fx.servers.endpoints.find((x) => x.node === node)!;
-  return new Promise((resolve, reject) => {
-    const client = new Client();
-    client
-      .on("ready", () => {
-        client.exec(command, (err, stream) => {
-          if (err) return reject(err);
-          let stdout = "";
-          let stderr = "";
-          stream.on("data", (d: Buffer) => (stdout += d.toString()));
-          stream.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-          stream.on("close", (code: number | null) => {
-            client.end();
-            resolve({ code: code ?? 0, stdout, stderr });
-          });
-        });
-      })
-      .on("error", reject)
-      .connect({ host: "127.0.0.1", port: e.sshPort, username: "root", password: fx.sim.credentials.rootPassword, readyTimeout: 5000 });
-  });
-}
 
 let killedAt = 0;
 /** Starts of VM 107 since pve2 was killed (the simulator's task lists, every node). */
@@ -60,33 +30,19 @@ test.beforeAll(async ({ browser }) => {
   for (let i = 0; i < 120; i++) fx.sim.advance(60);
   fx.sim.clock.set(Date.now());
   fx.sim.clock.setSpeed(1);
-  control = await request.newContext({ ignoreHTTPSErrors: true });
+  control = await simulatorControl(fx, "pve1");
 
   const page = await browser.newPage();
   await signInAs(page, ADMIN);
   await addSimulatedClusterViaApi(page, CLUSTER, fx, { failbackAutoHold: false });
-  await createUserViaApi(page, { email: OPERATOR.email, name: OPERATOR.name, role: "operator", password: "temporary-pass-1" });
+  await createUserWithOwnPassword(browser, page, OPERATOR, "operator");
   await page.close();
-  const p = await browser.newPage();
-  await signIn(p, OPERATOR.email, "temporary-pass-1");
-  await expect(p).toHaveURL(/\/account\/password/);
-  const change = await p.request.post("/api/account/password", { data: { currentPassword: "temporary-pass-1", newPassword: OPERATOR.password } });
-  expect(change.status(), await change.text()).toBe(200);
-  await p.close();
 });
 
 test.afterAll(async ({ browser }) => {
   if (fx) {
-    if (!fx.sim.model.node("pve2")?.online) {
-      await controlCall("PUT", "/control/nodes/pve2", { online: 1 });
-      await controlCall("POST", "/control/clock", { advance: 60 });
-    }
-    // Every guest runs on exactly one node, and only on nodes that are up.
-    const seen = new Map<number, number>();
-    for (const g of fx.sim.model.guests.values()) seen.set(g.vmid, (seen.get(g.vmid) ?? 0) + 1);
-    expect([...seen.values()].every((n) => n === 1)).toBe(true);
-    const running = [...fx.sim.model.guests.values()].filter((g) => g.status === "running");
-    expect(running.every((g) => fx.sim.model.node(g.node)?.online)).toBe(true);
+    await bringNodeBack(fx, control, "pve2");
+    expectEachGuestOnOneNode(fx);
   }
   await control?.dispose();
   await removeClusterNamed(browser, CLUSTER);
@@ -96,11 +52,9 @@ test.afterAll(async ({ browser }) => {
 test("an operator recovers a non-HA guest without a recovery credential: runs the shown commands, and the page offers the start", async ({ page }) => {
   await signInAs(page, OPERATOR);
   await page.goto("/failover");
-  // Kill the node and wait for the app's poller to record the outage (e2e/fixtures/outage.ts will hold this).
+  // Kill the node and wait for the app's poller to record the outage.
   killedAt = fx.sim.now();
-  await controlCall("PUT", "/control/nodes/pve2", { online: 0 });
-  const node = page.getByTestId("down-node-pve2");
-  await expect(node).toBeVisible({ timeout: 30_000 });
+  const node = await killNodeAndWaitForOutage(page, control, "pve2");
   const guest = node.getByTestId("outage-guest-107");
   await expect(guest).toContainText("not HA-managed");
 
@@ -109,7 +63,7 @@ test("an operator recovers a non-HA guest without a recovery credential: runs th
   const dialog = page.getByRole("dialog");
   const confirm = dialog.getByTestId("fencing-confirm");
   for (let i = 0; i < 30 && !(await confirm.isVisible()); i++) {
-    await controlCall("POST", "/control/clock", { advance: 30 });
+    await control.advance(30);
     if (await dialog.isVisible()) await dialog.getByRole("button", { name: "Cancel" }).click();
     await guest.getByRole("button", { name: "Recover…" }).click();
     await expect(dialog.getByRole("button", { name: /^Recover on/ })).toBeVisible();
@@ -139,7 +93,7 @@ test("an operator recovers a non-HA guest without a recovery credential: runs th
   const lines = copied.split("\n").filter((l) => l.trim() !== "");
   expect(lines[0]).toMatch(/^# on pve1, as root/);
   for (const line of lines) {
-    const out = await runOnNode("pve1", line);
+    const out = await rootShell(fx, "pve1", line);
     expect(out.code, `${line}: ${out.stderr}`).toBe(0);
     if (line.startsWith("pvecm status")) expect(out.stdout).toMatch(/Quorate:\s+Yes/);
   }
