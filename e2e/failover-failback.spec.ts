@@ -31,20 +31,6 @@ async function advanceUntil(what: string, seconds: number, max: number, done: ()
   expect(done(), `waited ${max} × ${seconds} simulated seconds for ${what}`).toBe(true);
 }
 
-/**
- * Moves the simulated clock while the page is read until `locator` shows `text`: the hold's sync
- * step proves a sync that started after its own "replicate now", which may be the run after the
- * one the test saw, so the clock must go on until the page, not the simulator, says so.
- */
-async function advanceUntilShown(locator: Locator, text: string, seconds: number) {
-  await expect
-    .poll(async () => {
-      await control.advance(seconds);
-      return (await locator.textContent()) ?? "";
-    }, { timeout: 120_000, intervals: [500] })
-    .toContain(text);
-}
-
 const okRunsSince = (since: number) => fx.sim.model.performedRuns.filter((r) => r.jobId === "100-0" && r.start >= since && r.outcome === "ok");
 
 test.beforeAll(async ({ browser }) => {
@@ -162,7 +148,7 @@ test("pve-standby holds replication back to a dead node by itself; an operator k
   const releasedAt = fx.sim.now();
   // The volumes left the storage, so the sync back is a full one (about an hour simulated).
   await advanceUntil("the full sync of VM 100 back to pve1", 300, 40, () => okRunsSince(releasedAt).length > 0);
-  await advanceUntilShown(hold, "Synced: done", 120);
+  await expect(hold).toContainText("Synced: done", { timeout: 60_000 });
   expect(okRunsSince(releasedAt)[0]).toMatchObject({ node: "pve2", kind: "full" });
 
   // The kept datasets are still on pve1, and the replica is the job's.
@@ -190,7 +176,7 @@ test("pve-standby holds replication back to a dead node by itself; an operator d
   await expect(hold).toContainText("Job re-enabled: done", { timeout: 30_000 });
   const releasedAt = fx.sim.now();
   await advanceUntil("the sync of VM 100 back to pve1", 60, 30, () => okRunsSince(releasedAt).length > 0);
-  await advanceUntilShown(hold, "Synced: done", 60);
+  await expect(hold).toContainText("Synced: done", { timeout: 60_000 });
   // Incremental from the common base: what pve1 wrote after it is gone, and nothing was kept.
   const resync = okRunsSince(releasedAt)[0]!;
   expect(resync).toMatchObject({ node: "pve2", kind: "incremental" });
