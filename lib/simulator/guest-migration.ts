@@ -1,7 +1,8 @@
 import { changedBytes, zfsSize } from "./change-rate";
 import type { ClusterModel } from "./cluster";
 import { paramError, pveDie } from "./errors";
-import type { Guest, JobConfig, JobState, Task, Volume } from "./model-types";
+import type { Guest, JobConfig, Task, Volume } from "./model-types";
+import { recordMigrationSync, transferReplicationState } from "./migration-replication";
 import { guestWord, opsRandom, requireCfsQuorum, type OpsContext } from "./guest-power";
 import { planRun, type RunPlan } from "./replication-run";
 import { startTask } from "./tasks";
@@ -293,19 +294,7 @@ function finishMigration(
   model: ClusterModel, guest: Guest, source: string, target: string, job: JobConfig | undefined, plan: RunPlan | undefined,
   copied: { volid: string; withSnapshots: boolean }[], end: number, wasRunning: boolean,
 ): void {
-  // The replication run inside the migration: its snapshots and the job's state on the source.
-  if (job && plan) {
-    plan.apply();
-    const state = model.ensureJobState(source, job);
-    state.last_sync = plan.start;
-    state.last_try = plan.start;
-    state.last_iteration = plan.start;
-    state.fail_count = 0;
-    state.duration = Math.round(plan.duration * 1e6) / 1e6;
-    delete state.error;
-    model.setLog(source, job.id, plan.lines);
-    model.recordRun({ jobId: job.id, node: source, start: plan.start, end: plan.start + plan.duration, outcome: "ok", kind: plan.lines.some((l) => /\bfull sync\b/.test(l.msg)) ? "full" : "incremental" });
-  }
+  if (job && plan) recordMigrationSync(model, source, job, plan);
   for (const { volid, withSnapshots } of copied) {
     const vol = model.volume(source, volid);
     if (!vol) continue;
@@ -317,28 +306,7 @@ function finishMigration(
   guest.node = target;
   delete guest.lock;
   if (wasRunning) guest.startedAt = Math.floor(end);
-  if (job) {
-    // transfer_replication_state: `pvesr set-state` writes the guest's whole state, every job's
-    // (ReplicationState::extract_vmid_tranfer_state, PVE/CLI/pvesr.pm set_state), to the new node,
-    // the migrated job's `local/<target>` renamed `local/<old source>`. A sibling job to a third
-    // node therefore keeps its last_sync there and continues incrementally from its own snapshot,
-    // which the migration's sync carried over (-R). The old source keeps its copy until
-    // purge_old_states. switch_replication_job_target: the job now runs target → old source.
-    const siblings = model.jobsOfGuest(guest.vmid);
-    const carried = siblings.map((j) => [j, model.jobState(source, j)] as const);
-    model.deleteJobState(source, job);
-    for (const sibling of siblings) {
-      if (sibling.target === target) sibling.target = source;
-      sibling.source = target;
-    }
-    for (const [sibling, state] of carried) {
-      model.deleteJobState(target, sibling);
-      if (!state) continue;
-      const copy: JobState = { ...state, storeid_list: [...state.storeid_list] };
-      delete copy.pid;
-      Object.assign(model.ensureJobState(target, sibling), copy);
-    }
-  }
+  if (job) transferReplicationState(model, guest, job, source, target);
   model.touch();
 }
 

@@ -4,7 +4,7 @@ import { nextEvent } from "@/lib/schedule/calendar-event";
 import type { ClusterModel } from "./cluster";
 import type { JobConfig, JobState } from "./model-types";
 import { keyedRandom } from "./prng";
-import { planRun, type RunPlan } from "./replication-run";
+import { planRun, runKind, type RunPlan } from "./replication-run";
 
 /** A job as `ReplicationState::job_status` sees it on one node: config, guest type, state, next run. */
 export type JobStatus = {
@@ -316,9 +316,4 @@ const EMPTY_STATE: Readonly<JobState> = emptyState();
 
 function emptyState(): JobState {
   return { last_sync: 0, last_try: 0, last_iteration: 0, fail_count: 0, storeid_list: [] };
-}
-
-/** What the run's log says it sent (Replication.pm logs "full sync" or "incremental sync" per volume). */
-function runKind(plan: RunPlan): "full" | "incremental" {
-  return plan.lines.some((l) => /\bfull sync\b/.test(l.msg)) ? "full" : "incremental";
 }

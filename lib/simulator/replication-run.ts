@@ -338,3 +338,8 @@ function jobSnapshots(volume: Volume | undefined, jobId: string): string[] {
 function dropJobSnapshots(volume: Volume | undefined, jobId: string, keep?: string, deletable: (name: string) => boolean = () => true): void {
   for (const name of jobSnapshots(volume, jobId)) if (name !== keep && deletable(name)) volume?.snapshots.delete(name);
 }
+
+/** What the run's log says it sent (Replication.pm logs "full sync" or "incremental sync" per volume). */
+export function runKind(plan: RunPlan): "full" | "incremental" {
+  return plan.lines.some((l) => /\bfull sync\b/.test(l.msg)) ? "full" : "incremental";
+}
