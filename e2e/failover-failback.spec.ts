@@ -2,7 +2,7 @@ import { expect, test, type Locator, type Page } from "@playwright/test";
 import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
 import { ADMIN, createUserWithOwnPassword, signInAs } from "./fixtures/accounts";
 import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/clusters";
-import { expectEachGuestOnOneNode, rootShell, simulatorControl, type SimulatorControl } from "./fixtures/outage";
+import { expectEachGuestOnOneNode, rootShell, simulatorControl, waitUntilClusterWatched, type SimulatorControl } from "./fixtures/outage";
 
 // Failback on the Failover page, with the hold pve-standby places by itself: pve1 dies, HA
 // recovers VM 100 (db-primary) to pve2 and Proxmox turns its job around to pve2 → pve1. Without
@@ -83,7 +83,7 @@ test.afterAll(async ({ browser }) => {
  */
 async function losePve1AndSeeTheAutomaticHold(page: Page): Promise<{ panel: Locator; hold: Locator }> {
   expect(fx.sim.model.guest(100)?.node).toBe("pve1");
-  await page.goto("/failover");
+  await waitUntilClusterWatched(page, CLUSTER);
   await control.call("PUT", "/control/nodes/pve1", { online: 0 });
   const guest = page.getByTestId("down-node-pve1").first().getByTestId("outage-guest-100");
   await expect(guest).toBeVisible({ timeout: 30_000 });

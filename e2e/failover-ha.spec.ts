@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
 import { ADMIN, createUserWithOwnPassword, signInAs } from "./fixtures/accounts";
 import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/clusters";
-import { bringNodeBack, expectEachGuestOnOneNode, killNodeAndWaitForOutage, simulatorControl, type SimulatorControl } from "./fixtures/outage";
+import { bringNodeBack, expectEachGuestOnOneNode, killNodeAndWaitForOutage, simulatorControl, waitUntilClusterWatched, type SimulatorControl } from "./fixtures/outage";
 
 // HA recovery followed on the Failover page: the demo simulator (VM 100 "db-primary" HA-managed
 // on pve1, replicated to pve2) added as a cluster through the app's API and polled by the app.
@@ -76,7 +76,7 @@ test("a viewer sees readiness, and that nothing is down, but no actions", async 
 
 test("an operator follows an HA guest from its killed node to started elsewhere, with the data-loss window", async ({ page }) => {
   await signInAs(page, OPERATOR);
-  await page.goto("/failover");
+  await waitUntilClusterWatched(page, "e2e-ha");
   await expect(page.getByTestId("nothing-down")).toBeVisible();
 
   const node = await killNodeAndWaitForOutage(page, control, "pve1");

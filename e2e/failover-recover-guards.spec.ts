@@ -3,7 +3,8 @@ import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/sim
 import { ADMIN, createUserWithOwnPassword, signInAs } from "./fixtures/accounts";
 import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/clusters";
 import {
-  advancePastMinOffline, bringNodeBack, expectEachGuestOnOneNode, killNodeAndWaitForOutage, rootShell, simulatorControl, type SimulatorControl,
+  advancePastMinOffline, bringNodeBack, expectEachGuestOnOneNode, killNodeAndWaitForOutage, rootShell, simulatorControl, waitUntilClusterWatched,
+  type SimulatorControl,
 } from "./fixtures/outage";
 
 // The guards of a recovery from a dead node (issue 13), on the Failover page against the demo
@@ -97,17 +98,12 @@ async function openUntil(page: Page, trigger: Locator, ready: Locator) {
   }).toPass({ timeout: 45_000 });
 }
 
-/** Waits until the app polled the new cluster once (its guests are in the readiness summary). */
-async function waitForFirstPoll(page: Page) {
-  await page.goto("/failover");
-  await expect(page.getByTestId("readiness-summary").getByText(new RegExp(CLUSTER))).toBeVisible({ timeout: 30_000 });
-}
 
 test("an operator cannot recover without quorum: the checklist explains pvecm expected and its price, and passes once quorum is back", async ({ page, browser }) => {
   test.setTimeout(180_000);
   const { fx, control } = await startCluster(browser, 21);
   await signInAs(page, OPERATOR);
-  await waitForFirstPoll(page);
+  await waitUntilClusterWatched(page, CLUSTER);
   // pve1 and pve2 die: pve3 alone holds one vote of three. (pve3 runs no HA service, so it does not self-fence.)
   const pve1 = await killNodeAndWaitForOutage(page, control, "pve1");
   await killNodeAndWaitForOutage(page, control, "pve2");
@@ -149,7 +145,7 @@ test("an operator's recovery stops when the dead node comes back after the fenci
   // operator's go-ahead, after the fencing confirmation: the window the node comes back in.
   const { fx, control } = await startCluster(browser, 22, { credential: false });
   await signInAs(page, OPERATOR);
-  await waitForFirstPoll(page);
+  await waitUntilClusterWatched(page, CLUSTER);
   const since = fx.sim.now();
   const pve2 = await killNodeAndWaitForOutage(page, control, "pve2");
   await advancePastMinOffline(control);
@@ -215,7 +211,7 @@ test("an operator recovers everything from a dead node: HA's guest followed, rep
     },
   });
   await signInAs(page, OPERATOR);
-  await waitForFirstPoll(page);
+  await waitUntilClusterWatched(page, CLUSTER);
   const since = fx.sim.now();
   const pve1 = await killNodeAndWaitForOutage(page, control, "pve1");
   await advancePastMinOffline(control);

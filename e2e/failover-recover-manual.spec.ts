@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
 import { ADMIN, createUserWithOwnPassword, signInAs } from "./fixtures/accounts";
 import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/clusters";
-import { bringNodeBack, expectEachGuestOnOneNode, killNodeAndWaitForOutage, rootShell, simulatorControl, type SimulatorControl } from "./fixtures/outage";
+import { bringNodeBack, expectEachGuestOnOneNode, killNodeAndWaitForOutage, rootShell, simulatorControl, waitUntilClusterWatched, type SimulatorControl } from "./fixtures/outage";
 
 // Recovery of a non-HA guest from a dead node WITHOUT a recovery credential: the demo simulator
 // added as a cluster through the app's API (no credential stored), pve2 killed through the
@@ -51,7 +51,7 @@ test.afterAll(async ({ browser }) => {
 
 test("an operator recovers a non-HA guest without a recovery credential: runs the shown commands, and the page offers the start", async ({ page }) => {
   await signInAs(page, OPERATOR);
-  await page.goto("/failover");
+  await waitUntilClusterWatched(page, CLUSTER);
   // Kill the node and wait for the app's poller to record the outage.
   killedAt = fx.sim.now();
   const node = await killNodeAndWaitForOutage(page, control, "pve2");

@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
 import { ADMIN, createUserWithOwnPassword, signInAs } from "./fixtures/accounts";
 import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/clusters";
-import { advancePastMinOffline, bringNodeBack, expectEachGuestOnOneNode, killNodeAndWaitForOutage, simulatorControl, type SimulatorControl } from "./fixtures/outage";
+import { advancePastMinOffline, bringNodeBack, expectEachGuestOnOneNode, killNodeAndWaitForOutage, simulatorControl, waitUntilClusterWatched, type SimulatorControl } from "./fixtures/outage";
 
 // Recovery of a non-HA guest from a dead node on the Failover page: the demo simulator added as a
 // cluster through the app's API, an admin stores the simulated nodes' root login as the recovery
@@ -55,7 +55,7 @@ test("an operator recovers a non-HA guest from a killed node over SSH, after con
   await signInAs(page, OPERATOR);
   // An operator uses the credential but may neither read nor change it.
   expect((await page.request.get(`/api/clusters/${clusterId}/recovery-credential`)).status()).toBe(403);
-  await page.goto("/failover");
+  await waitUntilClusterWatched(page, CLUSTER);
   const node = await killNodeAndWaitForOutage(page, control, "pve2");
   const guest = node.getByTestId("outage-guest-107");
   await expect(guest).toContainText("not HA-managed");
