@@ -1,14 +1,19 @@
 // Memory of the poller with 2,000 jobs: a separate process runs the poller's own cycle
 // (runPollCycle: read, write, logs, history rollup and prune) against the `large` simulator (in
 // this process, over HTTPS), through two simulated days, and reports its resident set.
+// The process is started the way `npm run poller` starts the poller: package.json's command
+// (loader, node options, environment) read by scripts/lib/npm-script.ts, on this part's driver.
 // How the day is simulated: the simulator's clock is frozen and only moves when told; each step
 // moves it STEP seconds (every job syncs on its schedule meanwhile) and then polls once, so a day
 // is DAY / STEP full cycles, each finding a STEP's worth of runs, samples and history to store
 // and roll up. Polling every 15 s for real would be 5,760 cycles a day, about 40 minutes at
 // 0.4 s each; a longer step makes each cycle hold more (more runs ended, more to roll up), not
 // less, and the database holds a whole day's history either way. A leak shows as growth from
-// cycle to cycle, which samples taken after a forced GC show without the garbage's noise.
-// `npm run bench -- memory` (BENCH_MEMORY_STEP=<seconds> changes the step)
+// cycle to cycle, which samples taken after a forced GC show without the garbage's noise; the
+// sample is read once V8 has returned the freed pages (BENCH_MEMORY_SETTLE_MS, 1 s), as the poller
+// idles most of each interval. Each sample is split by kind of mapping (/proc/<pid>/smaps).
+// `npm run bench -- memory` (BENCH_MEMORY_STEP=<seconds> changes the step; BENCH_MEMORY_GC=0
+// skips the forced GC to show what V8 alone gives back while idle)
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { npmScriptCommand } from "../lib/npm-script";
