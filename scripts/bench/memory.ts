@@ -120,6 +120,14 @@ async function main() {
     { name: "JS heap after GC, end of day 2", value: endOf(day2.heapAfterGc), unit: "MiB", how, note: `V8 heap committed: ${endOf(day2.heapTotal).toFixed(0)} MiB; end of day 1: ${endOf(day1.heapAfterGc).toFixed(1)} MiB used` },
     ...(lastParts ? [{ name: "where the RSS is, last cycle", value: lastParts.total / MiB, unit: "MiB", how: "/proc/<pid>/smaps by kind of mapping", note: describeParts(lastParts) }] : []),
     { name: "poller RSS right after the forced GC, end of day 2", value: endOf(day2.rssAtGc), unit: "MiB", how: "median of the day's last 3 cycles, read in the same tick as the GC", note: "counts pages the GC freed that V8 had not yet returned (previous versions of this part reported this)" },
+    {
+      name: "poller RSS between cycles without a forced GC, both days",
+      value: median([...day1.rss, ...day2.rss]),
+      unit: "MiB",
+      how: `median of ${day1.rss.length + day2.rss.length}, read at the end of each cycle before the forced GC`,
+      target: 300,
+      note: "what ps shows between polls: a run with BENCH_MEMORY_GC=0 read the same after 12 s idle (V8 had collected nothing)",
+    },
     { name: "poller RSS peak (end of a cycle, before GC), both days", value: Math.max(...day1.rss, ...day2.rss), unit: "MiB" },
     { name: "poll cycle in these days", value: median([...day1.ms, ...day2.ms]) / 1000, unit: "s", how: `median of ${day1.ms.length + day2.ms.length}`, note: `each cycle stores ${STEP / 3600} h of runs, samples and rollups` },
   ];
