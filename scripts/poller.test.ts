@@ -108,7 +108,8 @@ it("evaluates the alerts after its polls and sends the mail, as the app does, wi
     expect(alert.rule).toBe("job-failed");
     // The row is marked delivered just after the SMTP server accepted the mail.
     await expect.poll(async () => (await db.alertDelivery.findFirstOrThrow({ where: { alertId: alert.id } })).status, { timeout: 10_000 }).toBe("delivered");
-    expect(await db.alertDelivery.count()).toBe(1);
+    // One mail for the alert, however many polls saw the job failing (other alerts may fire on a slow machine).
+    expect(await db.alertDelivery.count({ where: { alertId: alert.id } })).toBe(1);
     // The cycle counted its Proxmox calls at the client and stored them with the poll.
     const cluster = await db.cluster.findFirstOrThrow({ where: { name: "demo" } });
     expect(cluster.lastPollRequests).toBeGreaterThan(0);
