@@ -25,11 +25,19 @@ export type FailbackDecisionInput = {
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
-export function failbackDecisionCondition(input: FailbackDecisionInput): Condition {
+/**
+ * The alert for one waiting hold, or null while the hold is still being placed: until the lane
+ * reaches its decide step (after its hold steps, which run in order), the job may not be disabled
+ * yet. That normally lasts an executor pass or two; a hold step that cannot complete fails the
+ * lane, which ends the wait, and an unreadable cluster has its own alert. The first message is
+ * then the one that says what is held, not a "being placed" that stays in the mailbox for hours.
+ */
+export function failbackDecisionCondition(input: FailbackDecisionInput): Condition | null {
   const { plan, hold } = input.pending;
   const old = plan.oldNode;
   const guest = `${plan.type === "lxc" ? "CT" : "VM"} ${plan.vmid}${plan.name ? ` (${plan.name})` : ""}`;
   const stepState = (kind: string) => hold.steps.find((s) => s.kind === kind)?.state ?? null;
+  if (stepState("failback-decide") === "pending") return null;
 
   const nodeState = input.oldNodeOnline === true ? `${old} is back` : input.oldNodeOnline === false ? `${old} is still down` : `${old} is not listed in the cluster`;
   const node =
@@ -38,10 +46,7 @@ export function failbackDecisionCondition(input: FailbackDecisionInput): Conditi
       : input.oldNodeOnline === false
         ? `${old} is still offline (as of the last poll): the hold was placed in advance, so that its return cannot roll back what it wrote. You can choose now; keeping is carried out once ${old} is back.`
         : `${old} is not listed in the cluster any more (as of the last poll).`;
-  const held =
-    stepState("failback-hold-job") === "done"
-      ? `Replication ${plan.newNode} → ${old} (job ${plan.jobId}) is held: the job is disabled${plan.haSid ? `, and HA's failback of ${plan.haSid} ${stepState("failback-hold-ha") === "done" ? "is held too" : "is not held yet"}` : ""}.`
-      : `The hold is still being placed: job ${plan.jobId} (${plan.newNode} → ${old}) is not disabled yet (step ${stepState("failback-hold-job") ?? "missing"}).`;
+  const held = `Replication ${plan.newNode} → ${old} (job ${plan.jobId}) is held: the job is disabled${plan.haSid ? `, and HA's failback of ${plan.haSid} is held too` : ""}.`;
   const measured = hold.divergence?.volumes.filter((v) => v.bytes !== null) ?? [];
   const divergence = measured.length ? ` ${formatBytes(measured.reduce((n, v) => n + (v.bytes ?? 0), 0))} written after it, measured ${iso(hold.divergence!.measuredAt)}.` : "";
   const stake = plan.lastSync
@@ -103,7 +108,8 @@ export async function collectFailbackDecisionConditions(
     const row = jobs.find((j) => j.jobId === p.plan.jobId);
     if (!resolveSettings("failback-decision", options.settings, cluster.id, row?.id).enabled) continue;
     const job = row ? { rowId: row.id, facts: jobAlertFacts(row, { clusterNow, targetOnline: online.get(row.target) ?? null }) } : null;
-    conditions.push(failbackDecisionCondition({ clusterId: cluster.id, clusterName: cluster.name, pending: p, oldNodeOnline: online.get(p.plan.oldNode) ?? null, job }));
+    const condition = failbackDecisionCondition({ clusterId: cluster.id, clusterName: cluster.name, pending: p, oldNodeOnline: online.get(p.plan.oldNode) ?? null, job });
+    if (condition) conditions.push(condition);
   }
   return conditions;
 }
