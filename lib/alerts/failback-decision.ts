@@ -47,8 +47,10 @@ export function failbackDecisionCondition(input: FailbackDecisionInput): Conditi
         ? `${old} is still offline (as of the last poll): the hold was placed in advance, so that its return cannot roll back what it wrote. You can choose now; keeping is carried out once ${old} is back.`
         : `${old} is not listed in the cluster any more (as of the last poll).`;
   const held = `Replication ${plan.newNode} → ${old} (job ${plan.jobId}) is held: the job is disabled${plan.haSid ? `, and HA's failback of ${plan.haSid} is held too` : ""}.`;
+  // Measured over SSH by the decide step (`zfs get written@<base>`) while the node is up; volumes it could not read are left out.
   const measured = hold.divergence?.volumes.filter((v) => v.bytes !== null) ?? [];
-  const divergence = measured.length ? ` ${formatBytes(measured.reduce((n, v) => n + (v.bytes ?? 0), 0))} written after it, measured ${iso(hold.divergence!.measuredAt)}.` : "";
+  const divergentBytes = hold.divergence && measured.length ? measured.reduce((n, v) => n + (v.bytes ?? 0), 0) : null;
+  const divergence = hold.divergence && divergentBytes !== null ? ` ${formatBytes(divergentBytes)} written after it, measured ${iso(hold.divergence.measuredAt)}.` : "";
   const stake = plan.lastSync
     ? `Its next run would roll ${old}'s disks of ${guest} back to the last common snapshot (${iso(plan.lastSync)}) and destroy what ${old} wrote after it.${divergence}`
     : `No sync before the failure is known, so its next run would overwrite ${old}'s disks of ${guest}.`;
@@ -81,7 +83,7 @@ export function failbackDecisionCondition(input: FailbackDecisionInput): Conditi
       holdState: hold.state,
       heldSince: iso(hold.createdAt),
       lastSync: plan.lastSync,
-      divergentBytes: measured.length ? measured.reduce((n, v) => n + (v.bytes ?? 0), 0) : null,
+      divergentBytes,
     },
   };
 }
