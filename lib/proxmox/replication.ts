@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { PveBusinessError } from "./errors";
 import type { ProxmoxClient } from "./client";
 import { assertJobId, assertNodeName, assertVmid, pvePath } from "./params";
 import type { PveResult } from "./response";
@@ -109,7 +110,20 @@ export function getReplicationLog(
   return client.call({ method: "GET", path, params: { start, limit }, schema: z.array(logLineSchema), ...rest });
 }
 
-/** Makes the job due at the next scheduler tick; must go to the node that owns the guest. */
+/**
+ * Whether Proxmox refused a call because a sync or migration of the guest holds its migration lock.
+ * schedule_now takes that lock (pve-guest-common ReplicationState.pm schedule_job_now), and a
+ * running sync holds it for its whole length (Replication.pm run_replication): after a 10 s wait
+ * Proxmox answers "can't lock file '/var/lock/pve-manager/pve-migrate-<vmid>' - got timeout".
+ */
+export function isGuestMigrationLockTimeout(error: unknown): boolean {
+  return error instanceof PveBusinessError && /^can't lock file '\/var\/lock\/pve-manager\/pve-migrate-\d+' - got timeout/.test(error.message);
+}
+
+/**
+ * Makes the job due at the next scheduler tick; must go to the node that owns the guest. Refused
+ * while a sync or migration of the guest runs (see isGuestMigrationLockTimeout).
+ */
 export async function scheduleReplicationNow(client: ProxmoxClient, node: string, id: string, options: CallOptions = {}): Promise<void> {
   const path = pvePath`/nodes/${assertNodeName(node)}/replication/${assertJobId(id)}/schedule_now`;
   await client.call({ method: "POST", path, schema: emptySchema, ...options });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UserError } from "@/lib/auth/users";
 import { runPollCycle } from "@/lib/poller/run-cycle";
-import { getReplicationJob } from "@/lib/proxmox/replication";
+import { getReplicationJob, getReplicationJobStatus } from "@/lib/proxmox/replication";
 import { SIM_START, startSimulatorFixture, type SimulatorFixture } from "@/lib/testing/simulator-fixture";
 import { createTestDb } from "@/lib/testing/test-db";
 import type { PrismaClient } from "@/prisma/generated/client";
@@ -83,6 +83,15 @@ describe("job changes", () => {
     await expect(runJobNow(deps, row.id)).resolves.toMatchObject({ jobId: "101-0" });
     const rpo = await setJobRpo(db, row.id, 900);
     expect(rpo.audit).toEqual({ before: { rpoSeconds: null }, after: { rpoSeconds: 900 } });
+  });
+
+  it("refuses run now while a sync of the guest holds its lock, and says to ask again once it ends", async () => {
+    // A minute in, the demo's first full sync of VM 100 (hundreds of GiB) is still running on pve1.
+    expect((await getReplicationJobStatus(fx.client(), "pve1", "100-0")).data.pid).toBeDefined();
+    const row = await db.replicationJob.findFirstOrThrow({ where: { jobId: "100-0" } });
+    const refused = runJobNow(deps, row.id);
+    await expect(refused).rejects.toBeInstanceOf(UserError);
+    await expect(refused).rejects.toThrow(/^A sync or migration of guest 100 is running on pve1.*can't lock file .*pve-migrate-100.*ask again once it has ended/);
   });
 
   it("deletes with each of Proxmox's three choices", async () => {

@@ -2,7 +2,9 @@ import "server-only";
 import { UserError } from "@/lib/auth/users";
 import type { ProxmoxClient } from "@/lib/proxmox/client";
 import { PveBusinessError, PveError, PveParameterError, PvePermissionError, PveUnreachableError, PveTimeoutError } from "@/lib/proxmox/errors";
-import { createReplicationJob, deleteReplicationJob, listReplicationJobs, scheduleReplicationNow, updateReplicationJob } from "@/lib/proxmox/replication";
+import {
+  createReplicationJob, deleteReplicationJob, isGuestMigrationLockTimeout, listReplicationJobs, scheduleReplicationNow, updateReplicationJob,
+} from "@/lib/proxmox/replication";
 import type { Cluster, PrismaClient } from "@/prisma/generated/client";
 import type { CreateJobInput, DeleteMode, UpdateJobInput } from "./job-schemas";
 
@@ -69,7 +71,15 @@ export async function runJobNow(deps: JobActionDeps, jobRowId: string) {
   const owner = guest?.node ?? row.source;
   if (!owner) throw new UserError("The node that owns this guest is not known yet; wait for the next poll.");
   return withCluster(deps, row.clusterId, async (client) => {
-    await scheduleReplicationNow(client, owner, row.jobId);
+    try {
+      await scheduleReplicationNow(client, owner, row.jobId);
+    } catch (error) {
+      if (!isGuestMigrationLockTimeout(error)) throw error;
+      throw new UserError(
+        `A sync or migration of guest ${row.vmid} is running on ${owner}, and Proxmox takes "run now" only between runs ` +
+          `(${(error as Error).message}). Nothing changed; ask again once it has ended.`,
+      );
+    }
     return { clusterId: row.clusterId, jobId: row.jobId, audit: { node: owner } };
   });
 }

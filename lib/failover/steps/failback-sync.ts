@@ -1,5 +1,4 @@
-import { PveBusinessError } from "@/lib/proxmox/errors";
-import { getReplicationJobStatus, scheduleReplicationNow } from "@/lib/proxmox/replication";
+import { getReplicationJobStatus, isGuestMigrationLockTimeout, scheduleReplicationNow } from "@/lib/proxmox/replication";
 import { guestEntries, isOnline, readLiveCluster } from "../live-state";
 import type { StepHandler } from "../step-types";
 import { failbackPlan, guestLabel, jobOf, siblingResult } from "./failback-common";
@@ -7,10 +6,8 @@ import { failbackPlan, guestLabel, jobOf, siblingResult } from "./failback-commo
 // "Replicate now" once the job is enabled again, and the proof that it worked: a successful
 // sync of the turned-around job that started after we asked. A failed run is reported with
 // Proxmox's error (e.g. "No common base snapshot on volume(s) …"), never as in sync.
-// schedule_now takes the guest's migration lock, which a running sync holds for its whole length
-// (pve-guest-common ReplicationState.pm schedule_job_now, Replication.pm run_replication): Proxmox
-// refuses it then ("can't lock file '…/pve-migrate-<vmid>' - got timeout"), so we ask once it ends.
-const MIGRATION_LOCK_TIMEOUT = /^can't lock file '\/var\/lock\/pve-manager\/pve-migrate-\d+' - got timeout/;
+// Proxmox refuses schedule_now while a sync of the guest runs (isGuestMigrationLockTimeout), so we
+// ask once it ends.
 
 export const failbackSyncStep: StepHandler = {
   // A full sync of a large disk (after "keep") can take hours.
@@ -38,7 +35,7 @@ export const failbackSyncStep: StepHandler = {
     try {
       await scheduleReplicationNow(ctx.client, node, g.jobId);
     } catch (error) {
-      if (!(error instanceof PveBusinessError && MIGRATION_LOCK_TIMEOUT.test(error.message))) throw error;
+      if (!isGuestMigrationLockTimeout(error)) throw error;
       // The check saw no run: this one started after it, so it is the proof verify waits for.
       return { message: `Job ${g.jobId} started syncing on ${node} after this step's check; following that run.` };
     }
