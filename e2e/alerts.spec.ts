@@ -3,6 +3,7 @@ import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/sim
 import { notificationsOf } from "../lib/simulator/notifications";
 import { ADMIN, createUserViaApi, signIn, signInAs } from "./fixtures/accounts";
 import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/clusters";
+import { guestSyncing } from "./fixtures/live-simulator";
 
 // Alerts against the demo simulator, added through the app's API and polled by the app's poller.
 // Two simulated hours are replayed first, so the file server's job (out of space on pve3) has failed.
@@ -98,6 +99,8 @@ test("an admin registers push with the cluster; Proxmox's pushes reach the app, 
   const jobs = (await (await page.request.get(`/api/replication?q=proxy`)).json()) as { jobs: { id: string; jobId: string; clusterName: string }[] };
   const job = jobs.jobs.find((j) => j.jobId === "102-0" && j.clusterName === "e2e-alerts");
   expect(job).toBeDefined();
+  // Between two runs of the proxy's jobs: Proxmox refuses "run now" while one syncs.
+  await expect.poll(() => guestSyncing(fx, 102), { timeout: 60_000 }).toBe(false);
   const run = await page.request.post(`/api/replication/${job!.id}/run`, { data: {} });
   expect(run.status(), await run.text()).toBe(200);
   // Run now sets last_try to 0: the next scheduler tick (within a simulated minute) runs it.

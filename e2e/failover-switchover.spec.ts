@@ -3,6 +3,7 @@ import { getClusterResources } from "../lib/proxmox/cluster";
 import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
 import { ADMIN, createUserViaApi, signIn, signInAs } from "./fixtures/accounts";
 import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/clusters";
+import { guestSyncing } from "./fixtures/live-simulator";
 
 // Planned switch-overs and an evacuation against the demo simulator, signed in as operators the
 // admin creates. The simulator's clock stands still unless a test moves it, so a migration task
@@ -164,7 +165,12 @@ test("an operator switches a VM over live; a refresh mid-operation resumes; a se
   expect(fx.sim.model.jobs.get("101-0")).toMatchObject({ source: "pve2", target: "pve1" });
   expect(fx.sim.model.allTasks().filter((t) => t.type === "qmigrate" && t.id === "101" && t.exitstatus === "OK")).toHaveLength(1);
 
-  // Replicate now, then the first sync back shows on the page.
+  // Replicate now (between two runs of the guest's jobs: Proxmox refuses it while one syncs; this
+  // spec's clock moves only when it is moved), then the first sync back shows on the page.
+  await expect.poll(() => {
+    if (guestSyncing(fx, 101)) fx.sim.advance(5);
+    return guestSyncing(fx, 101);
+  }, { timeout: 30_000 }).toBe(false);
   await page.getByRole("button", { name: "Replicate now" }).click();
   await expect(page.getByText(/Proxmox runs job 101-0 at its next scheduler tick/)).toBeVisible();
   await expect
