@@ -218,7 +218,12 @@ function Hold({ clusterId, vmid, view, hold, canAct }: { clusterId: string; vmid
         {hold.decision ? ` · ${hold.decision.by} chose to ${hold.decision.choice} ${view.oldNode}'s writes` : ""}
         {hold.summary ? ` · ${hold.summary}` : ""}
       </p>
-      {undecided && canAct && (
+      {undecided && step("failback-decide")?.state === "pending" && (
+        <p className="text-muted-foreground" data-testid="failback-choice-pending">
+          The choice is offered once replication back to {view.oldNode} is held.
+        </p>
+      )}
+      {hold.asksChoice && canAct && (
         <div className="flex flex-wrap gap-2">
           <Button size="sm" onClick={() => choose.mutate("keep")} disabled={choose.isPending} data-testid="failback-keep">
             Keep {view.oldNode}&apos;s writes
