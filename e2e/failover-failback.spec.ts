@@ -1,7 +1,8 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
+import type { SimulatorFixture } from "../lib/testing/simulator-fixture";
 import { ADMIN, createUserWithOwnPassword, signInAs } from "./fixtures/accounts";
 import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/clusters";
+import { putHaRule, startLiveDemoSimulator } from "./fixtures/live-simulator";
 import { expectEachGuestOnOneNode, rootShell, simulatorControl, waitUntilClusterWatched, type SimulatorControl } from "./fixtures/outage";
 
 // Failback on the Failover page, with the hold pve-standby places by itself: pve1 dies, HA
@@ -35,20 +36,11 @@ const okRunsSince = (since: number) => fx.sim.model.performedRuns.filter((r) => 
 
 test.beforeAll(async ({ browser }) => {
   // Four hours of history: VM 100's first full sync (232 GiB at 80 MB/s) has long completed.
-  fx = await startSimulatorFixture({ scenario: "demo", seed: 12, startTime: Math.floor(Date.now() / 1000) - 4 * 3600, speed: 0 });
-  for (let i = 0; i < 240; i++) fx.sim.advance(60);
-  fx.sim.clock.set(Date.now());
-  fx.sim.clock.setSpeed(1);
+  fx = await startLiveDemoSimulator(12, 4);
   control = await simulatorControl(fx, "pve2");
   // HA prefers pve1 for VM 100 (through Proxmox's API): once pve1 returns, HA's failback would
   // migrate it home within a round, replicating over pve1's disks first. The hold holds that too.
-  const preferred = await fx.sim.handle("pve2", {
-    method: "PUT",
-    url: "/api2/json/cluster/ha/rules/db-on-replicas",
-    headers: { authorization: `PVEAPIToken=${fx.sim.credentials.tokenId}=${fx.sim.credentials.tokenSecret}`, "content-type": "application/x-www-form-urlencoded" },
-    body: "type=node-affinity&nodes=pve1:2,pve2:1",
-  });
-  expect(preferred.status, String(preferred.body)).toBe(200);
+  await putHaRule(fx, "pve2", "type=node-affinity&nodes=pve1:2,pve2:1");
 
   const page = await browser.newPage();
   await signInAs(page, ADMIN);
@@ -103,6 +95,7 @@ async function losePve1AndSeeTheAutomaticHold(page: Page): Promise<{ panel: Loca
   await expect(hold).toContainText("HA failback held: done", { timeout: 30_000 });
   await expect(hold).toContainText("Job held: done", { timeout: 30_000 });
   await expect(panel.getByTestId("failback-next-run")).toContainText("Held: job 100-0 is disabled by pve-standby", { timeout: 30_000 });
+  await panel.screenshot({ path: test.info().outputPath("failback-held.png") });
   expect(fx.sim.model.jobs.get("100-0")).toMatchObject({ source: "pve2", target: "pve1", disable: 1 });
   expect(fx.sim.model.haResources.get("vm:100")?.failback).toBe(0);
   return { panel, hold };

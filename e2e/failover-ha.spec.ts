@@ -1,7 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
+import type { SimulatorFixture } from "../lib/testing/simulator-fixture";
 import { ADMIN, createUserWithOwnPassword, signInAs } from "./fixtures/accounts";
 import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/clusters";
+import { putHaRule, startLiveDemoSimulator } from "./fixtures/live-simulator";
 import { bringNodeBack, expectEachGuestOnOneNode, killNodeAndWaitForOutage, simulatorControl, waitUntilClusterWatched, type SimulatorControl } from "./fixtures/outage";
 
 // HA recovery followed on the Failover page: the demo simulator (VM 100 "db-primary" HA-managed
@@ -18,22 +19,13 @@ const OPERATOR = { email: `olga-${stamp}@example.com`, name: "Olga Operator", pa
 const VIEWER = { email: `vera-${stamp}@example.com`, name: "Vera Viewer", password: "veras-own-pass-1" };
 
 test.beforeAll(async ({ browser }) => {
-  fx = await startSimulatorFixture({ scenario: "demo", seed: 11, startTime: Math.floor(Date.now() / 1000) - 2 * 3600, speed: 0 });
-  for (let i = 0; i < 120; i++) fx.sim.advance(60);
-  fx.sim.clock.set(Date.now());
-  fx.sim.clock.setSpeed(1);
+  fx = await startLiveDemoSimulator(11);
   // Through pve2, which this spec never kills.
   control = await simulatorControl(fx, "pve2");
   // The demo keeps vm:100 on its replicas with a strict node-affinity rule. Made non-strict (through
   // Proxmox's API), HA still prefers pve1/pve2 but may recover it to pve3, which holds no replica:
   // the protection gap readiness must report.
-  const relaxed = await fx.sim.handle("pve2", {
-    method: "PUT",
-    url: "/api2/json/cluster/ha/rules/db-on-replicas",
-    headers: { authorization: `PVEAPIToken=${fx.sim.credentials.tokenId}=${fx.sim.credentials.tokenSecret}`, "content-type": "application/x-www-form-urlencoded" },
-    body: "type=node-affinity&strict=0",
-  });
-  expect(relaxed.status, String(relaxed.body)).toBe(200);
+  await putHaRule(fx, "pve2", "type=node-affinity&strict=0");
 
   const page = await browser.newPage();
   await signInAs(page, ADMIN);

@@ -1,7 +1,8 @@
 import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
-import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
+import type { SimulatorFixture } from "../lib/testing/simulator-fixture";
 import { ADMIN, createUserWithOwnPassword, signInAs } from "./fixtures/accounts";
 import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/clusters";
+import { startLiveDemoSimulator } from "./fixtures/live-simulator";
 import {
   advancePastMinOffline, bringNodeBack, expectEachGuestOnOneNode, killNodeAndWaitForOutage, rootShell, simulatorControl, waitUntilClusterWatched,
   type SimulatorControl,
@@ -36,11 +37,8 @@ async function startCluster(
   seed: number,
   options: { credential?: boolean; configure?: (sim: SimulatorFixture) => void } = {},
 ): Promise<{ fx: SimulatorFixture; control: SimulatorControl }> {
-  const sim = await startSimulatorFixture({ scenario: "demo", seed, startTime: Math.floor(Date.now() / 1000) - 2 * 3600, speed: 0 });
+  const sim = await startLiveDemoSimulator(seed);
   fx = sim;
-  for (let i = 0; i < 120; i++) sim.sim.advance(60);
-  sim.sim.clock.set(Date.now());
-  sim.sim.clock.setSpeed(1);
   // Through pve3, which no test here kills.
   control = await simulatorControl(sim, "pve3");
   options.configure?.(sim);

@@ -1,7 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
+import type { SimulatorFixture } from "../lib/testing/simulator-fixture";
 import { ADMIN, createUserWithOwnPassword, signInAs } from "./fixtures/accounts";
 import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/clusters";
+import { startLiveDemoSimulator } from "./fixtures/live-simulator";
 import { bringNodeBack, expectEachGuestOnOneNode, killNodeAndWaitForOutage, rootShell, simulatorControl, waitUntilClusterWatched, type SimulatorControl } from "./fixtures/outage";
 
 // Recovery of a non-HA guest from a dead node WITHOUT a recovery credential: the demo simulator
@@ -26,10 +27,7 @@ let killedAt = 0;
 const startsOf107 = () => fx.sim.model.allTasks().filter((t) => t.type === "qmstart" && t.id === "107" && t.starttime >= killedAt);
 
 test.beforeAll(async ({ browser }) => {
-  fx = await startSimulatorFixture({ scenario: "demo", seed: 14, startTime: Math.floor(Date.now() / 1000) - 2 * 3600, speed: 0 });
-  for (let i = 0; i < 120; i++) fx.sim.advance(60);
-  fx.sim.clock.set(Date.now());
-  fx.sim.clock.setSpeed(1);
+  fx = await startLiveDemoSimulator(14);
   control = await simulatorControl(fx, "pve1");
 
   const page = await browser.newPage();
@@ -104,6 +102,7 @@ test("an operator recovers a non-HA guest without a recovery credential: runs th
   await expect(offer).toContainText("The configuration of VM 107 is on pve1. Start it now?", { timeout: 60_000 });
   await expect(offer.getByTestId("start-offer-data-loss")).toContainText(/Data-loss window: .*the copy on pve1 is from \d+ s before the failure/);
   await expect(offer.getByRole("button", { name: "Leave it stopped" })).toBeVisible();
+  await offer.screenshot({ path: test.info().outputPath("start-offer.png") });
   // Offered, not started: nothing starts until the operator says so.
   expect(startsOf107()).toHaveLength(0);
   expect(fx.sim.model.guest(107)?.status).toBe("stopped");

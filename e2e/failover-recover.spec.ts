@@ -1,7 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { startSimulatorFixture, type SimulatorFixture } from "../lib/testing/simulator-fixture";
+import type { SimulatorFixture } from "../lib/testing/simulator-fixture";
 import { ADMIN, createUserWithOwnPassword, signInAs } from "./fixtures/accounts";
 import { addSimulatedClusterViaApi, removeClusterNamed } from "./fixtures/clusters";
+import { startLiveDemoSimulator } from "./fixtures/live-simulator";
 import { advancePastMinOffline, bringNodeBack, expectEachGuestOnOneNode, killNodeAndWaitForOutage, simulatorControl, waitUntilClusterWatched, type SimulatorControl } from "./fixtures/outage";
 
 // Recovery of a non-HA guest from a dead node on the Failover page: the demo simulator added as a
@@ -19,10 +20,7 @@ const stamp = Date.now();
 const OPERATOR = { email: `oscar-${stamp}@example.com`, name: "Oscar Operator", password: "oscars-own-pass-1" };
 
 test.beforeAll(async ({ browser }) => {
-  fx = await startSimulatorFixture({ scenario: "demo", seed: 13, startTime: Math.floor(Date.now() / 1000) - 2 * 3600, speed: 0 });
-  for (let i = 0; i < 120; i++) fx.sim.advance(60);
-  fx.sim.clock.set(Date.now());
-  fx.sim.clock.setSpeed(1);
+  fx = await startLiveDemoSimulator(13);
   // Through pve1, which this spec never kills.
   control = await simulatorControl(fx, "pve1");
 
