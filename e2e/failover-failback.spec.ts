@@ -130,7 +130,10 @@ test("pve-standby holds replication back to a dead node by itself; an operator k
   await expect(commands).toContainText("zfs rename -p rpool/data/vm-100-disk-0 rpool/pve-standby-kept/vm-100-disk-0-", { timeout: 30_000 });
   await expect(hold).toContainText(`${OPERATOR.email} chose to keep pve1's writes`);
 
-  await bringPve1Back();
+  // While the hold stands the job cannot run: the first run of 100-0 after pve1's return is the
+  // sync the release lets through (the clock runs on while the page catches up, so a time taken
+  // when the page shows the release could fall after that run had started).
+  const returnedAt = await bringPve1Back();
 
   // The operator copies the commands into a root shell on pve1.
   for (const command of (await commands.locator("pre").innerText()).split("\n").filter(Boolean)) {
@@ -138,11 +141,10 @@ test("pve-standby holds replication back to a dead node by itself; an operator k
   }
   await expect(hold).toContainText("Old writes kept: done", { timeout: 30_000 });
   await expect(hold).toContainText("Job re-enabled: done", { timeout: 30_000 });
-  const releasedAt = fx.sim.now();
   // The volumes left the storage, so the sync back is a full one (about an hour simulated).
-  await advanceUntil("the full sync of VM 100 back to pve1", 300, 40, () => okRunsSince(releasedAt).length > 0);
+  await advanceUntil("the full sync of VM 100 back to pve1", 300, 40, () => okRunsSince(returnedAt).length > 0);
   await expect(hold).toContainText("Synced: done", { timeout: 60_000 });
-  expect(okRunsSince(releasedAt)[0]).toMatchObject({ node: "pve2", kind: "full" });
+  expect(okRunsSince(returnedAt)[0]).toMatchObject({ node: "pve2", kind: "full" });
 
   // The kept datasets are still on pve1, and the replica is the job's.
   const listed = await rootShell(fx, "pve1", "zfs list -H -o name rpool/data/vm-100-disk-1");
@@ -158,7 +160,8 @@ test("pve-standby holds replication back to a dead node by itself; an operator d
   const { panel, hold } = await losePve1AndSeeTheAutomaticHold(page);
   const divergent = fx.sim.model.volume("pve1", "local-zfs:vm-100-disk-1")?.divergent?.bytes ?? 0;
 
-  await bringPve1Back();
+  // The first run of 100-0 after pve1's return is the one the release lets through (see the keep test).
+  const returnedAt = await bringPve1Back();
   expect(fx.sim.model.volume("pve1", "local-zfs:vm-100-disk-1")?.divergent?.bytes ?? 0).toBe(divergent);
 
   await panel.getByTestId("failback-discard").click();
@@ -167,11 +170,10 @@ test("pve-standby holds replication back to a dead node by itself; an operator d
   await dialog.getByRole("button", { name: "Discard and resume replication" }).click();
   await expect(hold).toContainText(`${OPERATOR.email} chose to discard pve1's writes`, { timeout: 30_000 });
   await expect(hold).toContainText("Job re-enabled: done", { timeout: 30_000 });
-  const releasedAt = fx.sim.now();
-  await advanceUntil("the sync of VM 100 back to pve1", 60, 30, () => okRunsSince(releasedAt).length > 0);
+  await advanceUntil("the sync of VM 100 back to pve1", 60, 30, () => okRunsSince(returnedAt).length > 0);
   await expect(hold).toContainText("Synced: done", { timeout: 60_000 });
   // Incremental from the common base: what pve1 wrote after it is gone, and nothing was kept.
-  const resync = okRunsSince(releasedAt)[0]!;
+  const resync = okRunsSince(returnedAt)[0]!;
   expect(resync).toMatchObject({ node: "pve2", kind: "incremental" });
   if (divergent > 0) expect(resync.discarded).toBeGreaterThan(0);
   await seeVm100GoHome(panel, hold);

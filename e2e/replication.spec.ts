@@ -13,6 +13,12 @@ let fx: SimulatorFixture;
 // A real operator for the tests that change jobs (unique per run: a retried group makes a new one).
 const OPERATOR = { email: `otto-${Date.now()}@example.com`, name: "Otto Operator", password: "ottos-own-pass-1" };
 
+/** Whether a sync of the guest runs now: Proxmox refuses "run now" meanwhile (the sync holds the guest's migration lock). */
+function guestSyncing(vmid: number): boolean {
+  const node = fx.sim.model.guest(vmid)?.node;
+  return node !== undefined && fx.sim.core.pvesr.jobStatus(node).some((s) => s.job.guest === vmid && s.state.pid !== undefined);
+}
+
 test.beforeAll(async ({ browser }) => {
   fx = await startSimulatorFixture({ scenario: "demo", seed: 7, startTime: Math.floor(Date.now() / 1000) - 2 * 3600, speed: 0 });
   for (let i = 0; i < 120; i++) fx.sim.advance(60);
@@ -115,6 +121,8 @@ test("an operator adds a job with a previewed schedule, runs it and deletes it k
   await dialog.getByRole("button", { name: "Create job" }).click();
 
   await expect(page.getByRole("heading", { name: /db-primary \(100\) → pve3/ })).toBeVisible();
+  // 100-0 syncs a few seconds every 5 minutes on the running clock: click between two of its runs.
+  await expect.poll(() => guestSyncing(100), { timeout: 60_000 }).toBe(false);
   await page.getByRole("button", { name: "Run now" }).click();
   const scheduled = page.getByText(/Proxmox will run 100-\d at its next scheduler tick/);
   await expect(scheduled).toBeVisible();

@@ -13,6 +13,7 @@ import { requestPoll } from "@/lib/poller/poll-request";
 import { loadServerSecrets } from "@/lib/server-secrets";
 import { createClusterRow } from "@/lib/testing/cluster-row";
 import { SIM_START, startSimulatorFixture } from "@/lib/testing/simulator-fixture";
+import { npmScriptCommand } from "./lib/npm-script";
 
 // `npm run poller` as its own process: it takes the lease of the cluster it polls, records what
 // goes wrong (here a credential it cannot decrypt), and gives the lease back on SIGTERM, so a
@@ -26,11 +27,15 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** `npm run poller` on `dataDir`: one process (tsx as a loader, not a wrapper), so SIGTERM reaches the poller itself. */
+/**
+ * `npm run poller` on `dataDir`, started with package.json's own command (node itself with tsx as
+ * a loader, not a wrapper), so SIGTERM reaches the poller itself.
+ */
 function startPollerProcess(dataDir: string, intervalSeconds: number) {
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/poller.ts"], {
+  const poller = npmScriptCommand("poller");
+  const child = spawn(process.execPath, [...poller.nodeArgs, poller.script, ...poller.args], {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, POLL_INTERVAL_SECONDS: String(intervalSeconds), LOG_LEVEL: "info" },
+    env: { ...process.env, ...poller.env, DATA_DIR: dataDir, POLL_INTERVAL_SECONDS: String(intervalSeconds), LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
@@ -103,7 +108,8 @@ it("evaluates the alerts after its polls and sends the mail, as the app does, wi
     expect(alert.rule).toBe("job-failed");
     // The row is marked delivered just after the SMTP server accepted the mail.
     await expect.poll(async () => (await db.alertDelivery.findFirstOrThrow({ where: { alertId: alert.id } })).status, { timeout: 10_000 }).toBe("delivered");
-    expect(await db.alertDelivery.count()).toBe(1);
+    // One mail for the alert, however many polls saw the job failing (other alerts may fire on a slow machine).
+    expect(await db.alertDelivery.count({ where: { alertId: alert.id } })).toBe(1);
     // The cycle counted its Proxmox calls at the client and stored them with the poll.
     const cluster = await db.cluster.findFirstOrThrow({ where: { name: "demo" } });
     expect(cluster.lastPollRequests).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import { formatDuration } from "@/lib/replication/format-duration";
 import { readPollerHealth, STALE_AFTER_INTERVALS } from "@/lib/poller/health";
 import type { PrismaClient } from "@/prisma/generated/client";
+import { collectFailbackDecisionConditions } from "./failback-decision";
 import { clusterNowSeconds, jobAlertFacts, type JobAlertFacts } from "./job-facts";
 import { ALERT_RULES, RULE_INFO, resolveSettings, type AlertRule, type Severity, type SettingRow } from "./rules";
 
@@ -97,6 +98,9 @@ export async function collectClusterConditions(db: PrismaClient, clusterId: stri
       });
     }
   }
+
+  // From our database (the holds), not from this poll: known whether or not the cluster answered.
+  conditions.push(...(await collectFailbackDecisionConditions(db, cluster, { now, settings })));
 
   if (readFailed) return { clusterId, conditions, unknownRules: ["job-failed", "job-stale", "node-offline"] };
 

@@ -10,6 +10,7 @@ export const ALERT_RULES = [
   "cluster-unreachable",
   "certificate-changed",
   "poller-behind",
+  "failback-decision",
 ] as const;
 export const alertRuleSchema = z.enum(ALERT_RULES);
 export type AlertRule = z.infer<typeof alertRuleSchema>;
@@ -74,6 +75,15 @@ export const RULE_INFO: Record<AlertRule, { label: string; severity: Severity; s
     severity: "warning",
     scopes: ["cluster"],
     // When a cluster counts as unpolled is the poller's own rule (lib/poller/health.ts, 3 intervals).
+    defaults: { enabled: true, threshold: 0, repeatSeconds: 4 * 3600, clearAfterSeconds: 0 },
+  },
+  "failback-decision": {
+    label: "Failback hold waits for a decision (keep or discard the old node's writes)",
+    // Critical like a breached RPO: while the hold waits, the guest's only job is disabled, so its
+    // copy gets older with nothing that clears it by itself; only a person's choice does.
+    severity: "critical",
+    scopes: ["cluster", "job"],
+    // A choice is a person's act and never flaps: it resolves at the evaluation that sees it.
     defaults: { enabled: true, threshold: 0, repeatSeconds: 4 * 3600, clearAfterSeconds: 0 },
   },
 };

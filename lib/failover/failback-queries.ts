@@ -1,7 +1,7 @@
 import "server-only";
 import { logger } from "@/lib/logger";
 import type { PrismaClient } from "@/prisma/generated/client";
-import { FAILBACK_OPERATION_KIND, isAutomaticHold, readFailbackDecision, planFailedAt, pointsBackAt, divergenceSchema, type Divergence, type FailbackDecision } from "./failback-types";
+import { FAILBACK_OPERATION_KIND, failbackGuestPlanSchema, holdAwaitsDecision, isAutomaticHold, planFailedAt, pointsBackAt, readFailbackDecision, divergenceSchema, type Divergence, type FailbackDecision, type FailbackGuestPlan } from "./failback-types";
 import { haFailbackEffect, type FailbackEffect } from "./ha-recovery";
 import { haSidOf, parseHaPlacement, parseHaResources, placementOf } from "./ha-state";
 import { parseOutageReplicas } from "./outage";
@@ -92,6 +92,31 @@ export async function getFailbackViews(db: PrismaClient, clusterId: string, outa
     });
   }
   return views;
+}
+
+export type PendingFailbackDecision = { plan: FailbackGuestPlan; hold: FailbackHoldView };
+
+/**
+ * Every guest of the cluster whose failback hold waits for a person's keep/discard now
+ * (`holdAwaitsDecision` on the same hold view the Failover page shows), whether its node is back
+ * or still down. From our database only; the alert rule `failback-decision` reads it.
+ */
+export async function pendingFailbackDecisions(db: PrismaClient, clusterId: string): Promise<PendingFailbackDecision[]> {
+  const decideSteps = await db.failoverStep.findMany({
+    where: { kind: "failback-decide", operation: { clusterId, kind: FAILBACK_OPERATION_KIND, state: { in: ["running", "paused"] } } },
+    include: { operation: { include: { steps: { orderBy: { seq: "asc" } } } } },
+    orderBy: [{ operation: { createdAt: "asc" } }, { vmid: "asc" }],
+  });
+  const pending: PendingFailbackDecision[] = [];
+  for (const decide of decideSteps) {
+    const hold = holdView(decide);
+    if (!holdAwaitsDecision(hold)) continue;
+    const plan = failbackGuestPlanSchema.safeParse(JSON.parse(decide.params));
+    // Written by failbackSteps from the same schema: a row that does not parse is a defect, said in the log.
+    if (plan.success) pending.push({ plan: plan.data, hold });
+    else logger.error({ operationId: decide.operationId, vmid: decide.vmid, issues: plan.error.issues }, "A failback hold's plan does not parse; its pending decision cannot be reported");
+  }
+  return pending;
 }
 
 type DecideStep = Awaited<ReturnType<PrismaClient["failoverStep"]["findMany"]>>[number] & {

@@ -120,6 +120,21 @@ export function readFailbackDecision(lane: readonly LaneStep[]): FailbackDecisio
   return null;
 }
 
+/**
+ * Whether a guest's failback hold waits for a person's keep/discard: its operation is still on
+ * (running or paused: a choice is accepted while paused and read once it resumes), nothing is
+ * chosen yet, and its lane has not stopped (a failed step ends the lane, so its decide step would
+ * never read a choice). The one answer for the Failover page's buttons (shown; enabled only while
+ * the decide step asks: `asksChoice`, the route's rule) and the alert rule `failback-decision`
+ * (lib/alerts/failback-decision.ts).
+ */
+export function holdAwaitsDecision(hold: { state: string; decision: FailbackDecision | null; steps: { kind: string; state: string }[] }): boolean {
+  if (hold.decision || (hold.state !== "running" && hold.state !== "paused")) return false;
+  if (hold.steps.some((s) => s.state === "failed")) return false;
+  const decide = hold.steps.find((s) => s.kind === "failback-decide");
+  return decide !== undefined && decide.state !== "done" && decide.state !== "skipped";
+}
+
 /** Divergent data on the old node, per volume, as `zfs get written@<base>` answered (bytes). */
 export const divergenceSchema = z.object({
   measuredAt: z.number(),

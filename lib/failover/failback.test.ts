@@ -168,6 +168,31 @@ describe("failback after a dead node returns", { timeout: 120_000 }, () => {
     expect(run?.discarded).toBeGreaterThan(0);
   });
 
+  it("replicate now while the job's sync back already runs: the step waits for that run (Proxmox refuses schedule_now during it), then asks and proves a later run", async () => {
+    const survivors = await losePve1();
+    const op = await startFailbackHold({ db, client: survivors, now }, { clusterId: "demo", node: "pve1", vmids: [100] }, olivia);
+    expect(await passes(survivors, op.id, 6)).toBe("running");
+    fx.sim.setNodeOnline("pve1", true);
+    const all = fx.client();
+    await poll(all, 60, 3);
+    await recordFailbackChoice(db, { operationId: op.id, vmid: 100, choice: "discard", user: olivia, now: now() });
+    for (let i = 0; i < 20 && (await stepOf(op.id, "failback-release")).state !== "done"; i++) await advanceOperation(depsWith(all), op.id, all);
+    expect((await stepOf(op.id, "failback-release")).state).toBe("done");
+    expect((await stepOf(op.id, "failback-sync")).state).toBe("pending");
+    // The re-enabled job starts at a minute tick (once pve2's worker gets to it) before the executor's next pass.
+    const syncing = () => fx.sim.core.pvesr.jobStatus("pve2").find((s) => s.job.id === "100-0")?.state.pid !== undefined;
+    for (let i = 0; i < 7200 && !syncing(); i++) fx.sim.advance(1);
+    expect(syncing()).toBe(true);
+    const running = runsOf("100-0", 0).length;
+    expect((await advanceOperation(depsWith(all), op.id, all)).state).toBe("running");
+    expect(await stepOf(op.id, "failback-sync")).toMatchObject({ state: "checking", message: expect.stringMatching(/is syncing/) });
+
+    expect(await passes(all, op.id, 200, 15)).toBe("succeeded");
+    const sync = await stepOf(op.id, "failback-sync");
+    const first = fx.sim.model.performedRuns.filter((r) => r.jobId === "100-0")[running]!;
+    expect(JSON.parse(sync.result).lastSync).toBeGreaterThan(first.start);
+  });
+
   it("a restarted executor resumes a hold: the job stays held, and the choice made after the restart is honoured", async () => {
     const survivors = await losePve1();
     const op = await startFailbackHold({ db, client: survivors, now }, { clusterId: "demo", node: "pve1", vmids: [100] }, olivia);

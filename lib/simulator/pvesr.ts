@@ -2,6 +2,7 @@ import { logger } from "@/lib/logger";
 import { nextEvent } from "@/lib/schedule/calendar-event";
 
 import type { ClusterModel } from "./cluster";
+import { pveDie } from "./errors";
 import type { JobConfig, JobState } from "./model-types";
 import { keyedRandom } from "./prng";
 import { planRun, runKind, type RunPlan } from "./replication-run";
@@ -132,12 +133,27 @@ export class Pvesr {
     }
   }
 
-  /** `schedule_job_now`: last_try = 0 makes the job due at the next tick; without state nothing changes. */
+  /**
+   * `schedule_job_now`: last_try = 0 makes the job due at the next tick; without state nothing
+   * changes. It first takes the guest's migration lock (10 s, pve-guest-common ReplicationState.pm),
+   * which a running sync of any of the guest's jobs (Replication.pm run_replication) or a migration
+   * holds for its whole length: then the call fails and nothing changes (Proxmox after 10 s).
+   */
   scheduleNow(node: string, job: JobConfig): void {
+    if (this.holdsMigrationLock(node, job.guest)) {
+      pveDie(`can't lock file '/var/lock/pve-manager/pve-migrate-${job.guest}' - got timeout`);
+    }
     const state = this.model.jobState(node, job);
     if (!state) return;
     state.last_try = 0;
     this.model.touch();
+  }
+
+  /** The node-local `/var/lock/pve-manager/pve-migrate-<vmid>` flock (GuestHelpers.pm guest_migration_lock). */
+  private holdsMigrationLock(node: string, vmid: number): boolean {
+    if (this.workers.get(node)?.job.guest === vmid) return true;
+    const guest = this.model.guest(vmid);
+    return guest?.lock === "migrate" && guest.node === node;
   }
 
   /** `ReplicationState::job_status` next_sync rules (pve-guest-common src/PVE/ReplicationState.pm). */

@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { TableCell, TableRow } from "@/components/ui/table";
 import type { ActiveAlert } from "@/lib/alerts/queries";
 import { sendJson } from "@/lib/http/fetch-json";
-import { lagVersusRpo, since, utc } from "./alert-format";
+import { lagVersusRpo, ruleLabel, since, utc } from "./alert-format";
 import { AlertsTableFrame, LEADING_ALERT_COLUMNS, type AlertColumn } from "./alerts-table-frame";
 import { SilenceDialog } from "./silence-dialog";
 
@@ -23,6 +23,9 @@ export function ActiveAlertsTable({ alerts, canManage }: { alerts: ActiveAlert[]
             <StatusBadge status={a.severity === "critical" ? "fail" : "warn"}>{a.severity}</StatusBadge>
           </TableCell>
           <TableCell className="max-w-xl whitespace-normal">
+            <p className="text-muted-foreground text-xs font-medium" data-testid="alert-rule-label">
+              {ruleLabel(a.rule)}
+            </p>
             <Link href={a.link} className="font-medium hover:underline">
               {a.title}
             </Link>

@@ -1,3 +1,4 @@
+import { RULE_INFO, type AlertRule } from "@/lib/alerts/rules";
 import { formatDuration } from "@/lib/replication/format-duration";
 
 export function lagVersusRpo(lag: number | null, rpo: number | null): string {
@@ -12,4 +13,9 @@ export function since(iso: string, now = Date.now()): string {
 
 export function utc(iso: string | null): string {
   return iso ? `${iso.replace("T", " ").slice(0, 16)} UTC` : "—";
+}
+
+/** The rule's label as the rule settings show it (a rule this version does not know shows its id). */
+export function ruleLabel(rule: string): string {
+  return RULE_INFO[rule as AlertRule]?.label ?? rule;
 }

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { TableCell, TableRow } from "@/components/ui/table";
 import type { HistoryAlert } from "@/lib/alerts/queries";
 import { formatDuration } from "@/lib/replication/format-duration";
-import { utc } from "./alert-format";
+import { ruleLabel, utc } from "./alert-format";
 import { AlertsTableFrame, LEADING_ALERT_COLUMNS, type AlertColumn } from "./alerts-table-frame";
 
 const HISTORY_COLUMNS: AlertColumn[] = [
@@ -20,6 +20,9 @@ export function AlertHistoryTable({ alerts }: { alerts: HistoryAlert[] }) {
         <TableRow key={a.id} data-testid="history-alert">
           <TableCell className="text-xs">{a.severity}</TableCell>
           <TableCell className="max-w-xl whitespace-normal">
+            <p className="text-muted-foreground text-xs" data-testid="alert-rule-label">
+              {ruleLabel(a.rule)}
+            </p>
             <Link href={a.link} className="hover:underline">
               {a.title}
             </Link>

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import type { ActiveSilence } from "@/lib/alerts/queries";
 import { sendJson } from "@/lib/http/fetch-json";
-import { utc } from "./alert-format";
+import { ruleLabel, utc } from "./alert-format";
 
 export function SilencesList({ silences, canManage }: { silences: ActiveSilence[]; canManage: boolean }) {
   const router = useRouter();
@@ -17,7 +17,7 @@ export function SilencesList({ silences, canManage }: { silences: ActiveSilence[
         {silences.map((s) => (
           <li key={s.id} className="flex items-center justify-between gap-4 p-3 text-sm">
             <span>
-              <span className="font-medium">{[s.rule, s.subjectId ?? s.jobRowId ?? s.clusterId].filter(Boolean).join(" · ") || "everything"}</span>
+              <span className="font-medium">{[s.rule && ruleLabel(s.rule), s.subjectId ?? s.jobRowId ?? s.clusterId].filter(Boolean).join(" · ") || "everything"}</span>
               <span className="text-muted-foreground"> until {utc(s.expiresAt)} by {s.createdBy}: {s.reason}</span>
             </span>
             {canManage && (

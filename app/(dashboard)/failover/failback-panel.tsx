@@ -12,6 +12,7 @@ import {
 } from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
 import type { FailbackHoldView, FailbackView } from "@/lib/failover/failback-queries";
+import { holdAwaitsDecision } from "@/lib/failover/failback-types";
 import { failoverKeys } from "@/lib/query/failover-readiness";
 import { sendJson } from "@/lib/http/fetch-json";
 import { formatBytes } from "@/lib/replication/format-bytes";
@@ -182,7 +183,7 @@ function Hold({ clusterId, vmid, view, hold, canAct }: { clusterId: string; vmid
     onSettled: () => queryClient.invalidateQueries({ queryKey: failoverKeys.overview }),
   });
   const step = (kind: string) => hold.steps.find((s) => s.kind === kind);
-  const undecided = !hold.decision && (hold.state === "running" || hold.state === "paused");
+  const undecided = holdAwaitsDecision(hold);
   const preserve = step("failback-preserve");
   const showCommands = hold.decision?.choice === "keep" && preserve && preserve.state !== "done" && preserve.state !== "skipped";
   const synced = step("failback-sync")?.state === "done";

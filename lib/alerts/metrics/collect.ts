@@ -1,6 +1,7 @@
 import { Counter, Gauge, Registry } from "prom-client";
 import type { PrismaClient } from "@/prisma/generated/client";
 import { clusterNowSeconds, jobAlertFacts } from "../job-facts";
+import { ALERT_RULES } from "../rules";
 import { targetOnlineLookup } from "@/lib/replication/job-view";
 import { JOB_STATUSES } from "@/lib/replication/status";
 
@@ -78,6 +79,9 @@ export async function collectMetrics(db: PrismaClient, now: Date): Promise<{ con
     if (cluster.lastPollMs !== null) pollDuration.set({ cluster: cluster.name }, cluster.lastPollMs / 1000);
     if (cluster.lastPollRequests !== null) pollRequests.set({ cluster: cluster.name }, cluster.lastPollRequests);
   }
+  // Every rule is exported, 0 while clear, so a PromQL alert on any kind (failback-decision
+  // included) sees a series instead of an absent one.
+  for (const rule of ALERT_RULES) activeAlerts.set({ rule }, 0);
   for (const group of alertGroups) activeAlerts.set({ rule: group.rule }, group._count);
   return { contentType: registry.contentType, body: await registry.metrics() };
 }
