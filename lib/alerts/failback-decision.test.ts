@@ -14,7 +14,7 @@ const laneSteps = (states: Partial<Record<string, string>> = {}) =>
 
 function hold(over: Partial<FailbackHoldView> = {}): FailbackHoldView {
   return {
-    operationId: "op-1", state: "running", holderLabel: "pve-standby", automatic: true, createdAt: 1_800_000_400, decision: null,
+    operationId: "op-1", state: "running", holderLabel: "pve-standby", automatic: true, createdAt: 1_800_000_400, decision: null, asksChoice: true,
     steps: laneSteps({ "failback-hold-job": "done", "failback-decide": "checking" }),
     commands: [], readBack: null, divergenceCommand: null, divergence: null, divergenceError: null, summary: null, ...over,
   };
@@ -27,14 +27,14 @@ function input(over: Partial<FailbackDecisionInput> = {}, pending: Partial<Pendi
 describe("holdAwaitsDecision (lib/failover's one answer the rule reads)", () => {
   it("waits while the operation is on, nothing is chosen and the lane has not stopped", () => {
     expect(holdAwaitsDecision(hold())).toBe(true);
-    // Before the decide step is reached the choice is already asked for (and accepted by the route).
+    // Before the decide step is reached the hold already waits for a person (the route takes the choice once the job is held).
     expect(holdAwaitsDecision(hold({ steps: laneSteps({ "failback-hold-job": "verifying" }) }))).toBe(true);
     // Paused: a choice is accepted and read once it resumes.
     expect(holdAwaitsDecision(hold({ state: "paused" }))).toBe(true);
   });
 
   it("does not wait once chosen, once the operation ended, or once the lane stopped on a failed step", () => {
-    expect(holdAwaitsDecision(hold({ decision: { choice: "keep", by: "sam", at: 1 } }))).toBe(false);
+    expect(holdAwaitsDecision(hold({ decision: { choice: "keep", by: "sam", byId: "user-2", at: "2027-01-15T08:00:00.000Z" } }))).toBe(false);
     for (const state of ["succeeded", "failed", "abandoned"]) expect(holdAwaitsDecision(hold({ state }))).toBe(false);
     expect(holdAwaitsDecision(hold({ steps: laneSteps({ "failback-hold-job": "failed" }) }))).toBe(false);
     expect(holdAwaitsDecision(hold({ steps: laneSteps({ "failback-hold-job": "done", "failback-decide": "done" }) }))).toBe(false);

@@ -114,13 +114,12 @@ async function runStep(deps: FailoverDeps, op: Op, step: Step, client: ProxmoxCl
 
 async function checkAndAct(deps: FailoverDeps, op: Op, step: Step, handler: StepHandler, ctx: (s: Step) => StepContext): Promise<boolean> {
   const check = await handler.check(ctx(step));
-  const result = { ...(JSON.parse(step.result) as Record<string, unknown>), ...check.result };
   const checksJson = check.checks ? JSON.stringify(check.checks) : step.checks;
   if (check.outcome !== "wait" || check.message !== step.message) {
     await recordOperationAudit(deps.db, op, "failover.check", check.outcome === "fail" ? "failure" : "success",
       { step: step.title, vmid: step.vmid, outcome: check.outcome, message: check.message, checks: (check.checks ?? []).map((c) => `${c.name}: ${c.result}`) }, nowDate(deps));
   }
-  let current = await update(deps, step, { checks: checksJson, result: JSON.stringify(result), message: check.message });
+  let current = await update(deps, step, { checks: checksJson, message: check.message }, check.result);
   if (check.outcome === "fail") return markFailed(deps, op, current, check.message);
   if (check.outcome === "wait") {
     await failIfOverdue(deps, op, current);
@@ -141,29 +140,23 @@ async function checkAndAct(deps: FailoverDeps, op: Op, step: Step, handler: Step
     throw error;
   }
   // The UPID is stored before anything waits on it.
-  current = await update(deps, current, {
-    state: "verifying",
-    upid: acted.upid ?? null,
-    message: acted.message,
-    result: JSON.stringify({ ...result, ...acted.result }),
-  });
+  current = await update(deps, current, { state: "verifying", upid: acted.upid ?? null, message: acted.message }, acted.result);
   await recordOperationAudit(deps.db, op, "failover.task", "success", { step: current.title, vmid: current.vmid, upid: acted.upid ?? null, note: acted.message }, nowDate(deps));
   return verify(deps, op, current, handler, ctx);
 }
 
 async function verify(deps: FailoverDeps, op: Op, step: Step, handler: StepHandler, ctx: (s: Step) => StepContext): Promise<boolean> {
   const v = await handler.verify(ctx(step));
-  const result = JSON.stringify({ ...(JSON.parse(step.result) as Record<string, unknown>), ...v.result });
   if (v.outcome === "wait") {
-    const current = await update(deps, step, { result, message: v.message });
+    const current = await update(deps, step, { message: v.message }, v.result);
     await failIfOverdue(deps, op, current);
     return true;
   }
   if (v.outcome === "fail") {
-    const current = await update(deps, step, { result });
+    const current = await update(deps, step, {}, v.result);
     return markFailed(deps, op, current, v.message);
   }
-  await update(deps, step, { state: "done", endedAt: nowDate(deps), result, message: v.message });
+  await update(deps, step, { state: "done", endedAt: nowDate(deps), message: v.message }, v.result);
   if (step.kind === "migrate" || step.kind.startsWith("failback-")) deps.onClusterChanged?.(op.clusterId);
   await recordOperationAudit(deps.db, op, "failover.step", "success", { step: step.title, vmid: step.vmid, upid: step.upid, message: v.message }, nowDate(deps));
   return true;
@@ -226,8 +219,33 @@ async function abandon(deps: FailoverDeps, op: Op): Promise<string> {
   return "abandoned";
 }
 
-function update(deps: FailoverDeps, step: Step, data: Prisma.FailoverStepUpdateInput): Promise<Step> {
-  return deps.db.failoverStep.update({ where: { id: step.id }, data });
+/** Tries of the compare-and-set on `result` before giving up (a write between each read and write: never in practice). */
+const RESULT_MERGE_TRIES = 5;
+
+/**
+ * Writes what this pass changed, and only that: a step's row is also written by routes while a
+ * check runs (an operator's decision), and a stale copy must never overwrite them.
+ * - Every column but `result`: Prisma's update sets only the columns in `data`, and the engine
+ *   never names `decision`, the column routes own.
+ * - `result` is one JSON object the phases add keys to: the pass's new keys (`patch`) are merged
+ *   onto the row as it is now, not onto the copy read before the check, with a compare-and-set on
+ *   the text just read: if anything wrote `result` in between, the UPDATE matches no row and the
+ *   merge is redone on the fresh copy.
+ * Why not an interactive transaction that re-reads the row: the better-sqlite3 adapter has one
+ * connection, and its transaction mutex only keeps other transactions out; a route's plain query
+ * runs on that same connection between our awaits, inside our BEGIN, so a read-then-write there
+ * still interleaves. One conditional UPDATE is atomic in SQLite whatever runs around it, in this
+ * process or another (WAL, busy_timeout). A version column would do the same with a migration.
+ */
+async function update(deps: FailoverDeps, step: Step, data: Prisma.FailoverStepUpdateManyMutationInput, patch?: Record<string, unknown>): Promise<Step> {
+  if (!patch || Object.keys(patch).length === 0) return deps.db.failoverStep.update({ where: { id: step.id }, data });
+  for (let attempt = 0; attempt < RESULT_MERGE_TRIES; attempt++) {
+    const { result } = await deps.db.failoverStep.findUniqueOrThrow({ where: { id: step.id }, select: { result: true } });
+    const merged = JSON.stringify({ ...(JSON.parse(result) as Record<string, unknown>), ...patch });
+    const { count } = await deps.db.failoverStep.updateMany({ where: { id: step.id, result }, data: { ...data, result: merged } });
+    if (count === 1) return deps.db.failoverStep.findUniqueOrThrow({ where: { id: step.id } });
+  }
+  throw new Error(`The result of step ${step.title} kept changing while it was written (${RESULT_MERGE_TRIES} tries); the step is tried again next pass.`);
 }
 
 function nowDate(deps: FailoverDeps): Date {

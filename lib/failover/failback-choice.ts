@@ -1,12 +1,15 @@
 import { UserError } from "@/lib/auth/users";
 import type { PrismaClient } from "@/prisma/generated/client";
-import { DECISION_STEP_KIND, FAILBACK_OPERATION_KIND, decisionFromResults, isAutomaticHold, type FailbackChoice } from "./failback-types";
+import { storeStepDecision } from "./step-decision";
+import { FAILBACK_OPERATION_KIND, isAutomaticHold, readFailbackDecision, type FailbackChoice, type FailbackDecision } from "./failback-types";
 import { FINISHED_STEP_STATES, FINISHED_STATES, type OperationState, type StepState } from "./types";
 
-// The operator's keep/discard for one guest of a failback hold: stored in the guest's preserve
-// step (DECISION_STEP_KIND says why not the decide step), which the executor reads on its next pass. Only the operator holding the operation
-// decides (the engine's rule for every operation), or any operator when pve-standby placed the
-// hold by itself (auto-hold.ts); the route audits it.
+// The operator's keep/discard for one guest of a failback hold: stored in the guest's
+// failback-decide step (FailoverStep.decision, a column the engine never writes, as for a
+// recovery's start choice), read by its next pass. Accepted only while that step asks, i.e. once
+// the job is held, and once. Only the operator holding the operation decides (the engine's rule
+// for every operation), or any operator when pve-standby placed the hold by itself
+// (auto-hold.ts); the route checks the permission and audits it.
 
 export async function recordFailbackChoice(
   db: PrismaClient,
@@ -16,18 +19,14 @@ export async function recordFailbackChoice(
   if (!op || op.kind !== FAILBACK_OPERATION_KIND) throw new UserError("This failback hold does not exist.");
   if (FINISHED_STATES.includes(op.state as OperationState)) throw new UserError(`This hold has already ended (${op.state}).`);
   if (op.createdById !== input.user.id && !isAutomaticHold(op)) throw new UserError(`${op.createdByLabel} holds this operation since ${op.createdAt.toISOString()}; you may watch it but not decide.`);
-  const [step, store] = await Promise.all([
-    db.failoverStep.findFirst({ where: { operationId: op.id, vmid: input.vmid, kind: "failback-decide" } }),
-    db.failoverStep.findFirst({ where: { operationId: op.id, vmid: input.vmid, kind: DECISION_STEP_KIND } }),
-  ]);
-  if (!step || !store) throw new UserError(`Guest ${input.vmid} is not part of this hold.`);
-  if (FINISHED_STEP_STATES.includes(step.state as StepState)) throw new UserError(`The choice for guest ${input.vmid} is already made (${step.message ?? step.state}).`);
-  if (decisionFromResults([store.result, step.result])) throw new UserError(`The choice for guest ${input.vmid} is already made.`);
-  const decision = { choice: input.choice, by: input.user.label, at: Math.floor(input.now / 1000) };
-  // Stored in the still-pending preserve step (DECISION_STEP_KIND), only while it is undecided: a
-  // concurrent second choice changes nothing.
-  const { count } = await db.failoverStep.updateMany({ where: { id: store.id, result: store.result }, data: { result: JSON.stringify({ ...(JSON.parse(store.result) as Record<string, unknown>), decision }) } });
-  if (count === 0) throw new UserError("The hold changed meanwhile; reload and choose again.");
+  const lane = await db.failoverStep.findMany({ where: { operationId: op.id, vmid: input.vmid, kind: { startsWith: "failback-" } } });
+  const step = lane.find((s) => s.kind === "failback-decide");
+  if (!step) throw new UserError(`Guest ${input.vmid} is not part of this hold.`);
+  if (readFailbackDecision(lane)) throw new UserError(`The choice for guest ${input.vmid} is already made.`);
+  if (FINISHED_STEP_STATES.includes(step.state as StepState)) throw new UserError(`The choice for guest ${input.vmid} is no longer asked (${step.message ?? step.state}).`);
+  if (step.state !== "checking") throw new UserError(`The choice for guest ${input.vmid} is not asked yet: replication back to the old node is held first (${step.message ?? step.state}).`);
+  const decision: FailbackDecision = { choice: input.choice, by: input.user.label, byId: input.user.id, at: new Date(input.now).toISOString() };
+  await storeStepDecision(db, step, decision);
   const plan = JSON.parse(op.plan) as { failback?: { vmid: number; oldNode: string }[] };
   const oldNode = plan.failback?.find((g) => g.vmid === input.vmid)?.oldNode ?? "the old node";
   const message =

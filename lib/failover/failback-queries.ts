@@ -1,7 +1,7 @@
 import "server-only";
 import { logger } from "@/lib/logger";
 import type { PrismaClient } from "@/prisma/generated/client";
-import { DECISION_STEP_KIND, FAILBACK_OPERATION_KIND, decisionFromResults, failbackGuestPlanSchema, holdAwaitsDecision, isAutomaticHold, planFailedAt, pointsBackAt, divergenceSchema, type Divergence, type FailbackDecision, type FailbackGuestPlan } from "./failback-types";
+import { FAILBACK_OPERATION_KIND, failbackGuestPlanSchema, holdAwaitsDecision, isAutomaticHold, planFailedAt, pointsBackAt, readFailbackDecision, divergenceSchema, type Divergence, type FailbackDecision, type FailbackGuestPlan } from "./failback-types";
 import { haFailbackEffect, type FailbackEffect } from "./ha-recovery";
 import { haSidOf, parseHaPlacement, parseHaResources, placementOf } from "./ha-state";
 import { parseOutageReplicas } from "./outage";
@@ -19,6 +19,8 @@ export type FailbackHoldView = {
   /** When it was placed (seconds). */
   createdAt: number;
   decision: FailbackDecision | null;
+  /** The decide step asks now (the job is held, no one chose yet): the only time the route takes a choice. */
+  asksChoice: boolean;
   steps: { kind: string; state: string; message: string | null }[];
   commands: string[];
   readBack: string | null;
@@ -118,14 +120,15 @@ export async function pendingFailbackDecisions(db: PrismaClient, clusterId: stri
 }
 
 type DecideStep = Awaited<ReturnType<PrismaClient["failoverStep"]["findMany"]>>[number] & {
-  operation: { id: string; state: string; createdById: string | null; createdByLabel: string; createdAt: Date; summary: string | null; steps: { vmid: number; kind: string; state: string; message: string | null; result: string }[] };
+  operation: { id: string; state: string; createdById: string | null; createdByLabel: string; createdAt: Date; summary: string | null; steps: { vmid: number; kind: string; state: string; message: string | null; result: string; decision: string | null }[] };
 };
 
 function holdView(decide: DecideStep): FailbackHoldView {
   const result = JSON.parse(decide.result) as Record<string, unknown>;
   const divergence = divergenceSchema.safeParse(result.divergence);
   const measuredError = (result.divergence as { error?: unknown } | undefined)?.error;
-  const decision = decisionFromResults([decide.operation.steps.find((s) => s.vmid === decide.vmid && s.kind === DECISION_STEP_KIND)?.result, decide.result]);
+  const lane = decide.operation.steps.filter((s) => s.vmid === decide.vmid);
+  const decision = storedDecision(decide, lane);
   return {
     operationId: decide.operation.id,
     state: decide.operation.state,
@@ -133,7 +136,8 @@ function holdView(decide: DecideStep): FailbackHoldView {
     automatic: isAutomaticHold(decide.operation),
     createdAt: Math.floor(decide.operation.createdAt.getTime() / 1000),
     decision,
-    steps: decide.operation.steps.filter((s) => s.vmid === decide.vmid).map((s) => ({ kind: s.kind, state: s.state, message: s.message })),
+    asksChoice: !decision && decide.decision === null && decide.state === "checking" && (decide.operation.state === "running" || decide.operation.state === "paused"),
+    steps: lane.map((s) => ({ kind: s.kind, state: s.state, message: s.message })),
     commands: Array.isArray(result.commands) ? (result.commands as string[]) : [],
     readBack: typeof result.readBack === "string" ? result.readBack : null,
     divergenceCommand: typeof result.divergenceCommand === "string" ? result.divergenceCommand : null,
@@ -141,4 +145,14 @@ function holdView(decide: DecideStep): FailbackHoldView {
     divergenceError: typeof measuredError === "string" ? measuredError : null,
     summary: decide.operation.summary,
   };
+}
+
+/** The page only shows a choice; an unreadable one shows none (the decide or preserve step fails and says why). */
+function storedDecision(decide: DecideStep, lane: DecideStep["operation"]["steps"]): FailbackDecision | null {
+  try {
+    return readFailbackDecision(lane);
+  } catch (error) {
+    logger.warn({ operationId: decide.operation.id, vmid: decide.vmid, err: error }, "A failback hold's stored keep/discard choice cannot be read");
+    return null;
+  }
 }

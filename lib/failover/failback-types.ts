@@ -78,28 +78,44 @@ export function planFailedAt(params: string): number | null {
   return parsed.success ? parsed.data.failedAt : null;
 }
 
-/** What the operator decided for one guest, stored in its decide step's result by a route. */
+/**
+ * The operator's keep/discard for one guest: FailoverStep.decision of its `failback-decide` step
+ * (the step that asks), written once by the route (failback-choice.ts) and never by the engine,
+ * like a recovery's start choice. `byId` is null only for a choice stored before that column.
+ */
 export const failbackDecisionSchema = z.object({
   choice: z.enum(FAILBACK_CHOICES),
   by: z.string(),
-  at: z.number(),
+  byId: z.string().nullable(),
+  /** ISO time of the choice. */
+  at: z.string(),
 });
 export type FailbackDecision = z.infer<typeof failbackDecisionSchema>;
 
 /**
- * Where the route stores the choice: the lane's `failback-preserve` step, still pending while the
- * decide step waits. The engine writes the decide step's result after every check from the row it
- * read before the check, so a choice stored there during a check was overwritten (and a "keep"
- * then read as no choice). Holds stored before this change kept it in `failback-decide`.
+ * Holds stored before the decision column kept the choice in a step's `result` (the lane's
+ * preserve step, and before that its decide step), with `at` in seconds. Still read, so an
+ * operation already in a database goes on with the choice made for it.
  */
-export const DECISION_STEP_KIND = "failback-preserve" as const satisfies FailbackStepKind;
+const legacyDecisionSchema = z.object({ choice: z.enum(FAILBACK_CHOICES), by: z.string(), at: z.number() });
+const LEGACY_DECISION_KINDS: readonly FailbackStepKind[] = ["failback-preserve", "failback-decide"];
 
-/** The choice from the stored results of a lane's preserve and decide steps (JSON text), the preserve step first. */
-export function decisionFromResults(results: (string | null | undefined)[]): FailbackDecision | null {
-  for (const text of results) {
-    if (!text) continue;
-    const parsed = failbackDecisionSchema.safeParse((JSON.parse(text) as { decision?: unknown }).decision);
-    if (parsed.success) return parsed.data;
+type LaneStep = { kind: string; decision: string | null; result: string };
+
+/**
+ * The choice for one guest from the steps of its lane: the decide step's decision column, else a
+ * choice stored the old way. Null when no one chose yet; throws for a stored choice that does not
+ * parse (never read as "no choice", which would hold forever, nor as "discard").
+ */
+export function readFailbackDecision(lane: readonly LaneStep[]): FailbackDecision | null {
+  const decide = lane.find((s) => s.kind === "failback-decide");
+  if (decide?.decision) return failbackDecisionSchema.parse(JSON.parse(decide.decision));
+  for (const kind of LEGACY_DECISION_KINDS) {
+    const text = lane.find((s) => s.kind === kind)?.result;
+    const stored = text ? (JSON.parse(text) as { decision?: unknown }).decision : undefined;
+    if (stored === undefined) continue;
+    const old = legacyDecisionSchema.parse(stored);
+    return { choice: old.choice, by: old.by, byId: null, at: new Date(old.at * 1000).toISOString() };
   }
   return null;
 }
@@ -108,8 +124,9 @@ export function decisionFromResults(results: (string | null | undefined)[]): Fai
  * Whether a guest's failback hold waits for a person's keep/discard: its operation is still on
  * (running or paused: a choice is accepted while paused and read once it resumes), nothing is
  * chosen yet, and its lane has not stopped (a failed step ends the lane, so its decide step would
- * never read a choice). The one answer for the Failover page's buttons and the alert rule
- * `failback-decision` (lib/alerts/failback-decision.ts).
+ * never read a choice). The one answer for the Failover page's buttons (shown; enabled only while
+ * the decide step asks: `asksChoice`, the route's rule) and the alert rule `failback-decision`
+ * (lib/alerts/failback-decision.ts).
  */
 export function holdAwaitsDecision(hold: { state: string; decision: FailbackDecision | null; steps: { kind: string; state: string }[] }): boolean {
   if (hold.decision || (hold.state !== "running" && hold.state !== "paused")) return false;

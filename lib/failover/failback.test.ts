@@ -15,6 +15,7 @@ import { startFailoverExecutor } from "./executor";
 import { recordFailbackChoice } from "./failback-choice";
 import { startFailbackHold } from "./failback-plan";
 import { getFailoverOverview } from "./failover-queries";
+import { getOperationView } from "./queries";
 
 // Failback against the simulated cluster over HTTPS: pve1 dies, HA recovers vm:100 to pve2 and
 // turns its job around, we hold replication (and HA's failback) while pve1 is down, pve1
@@ -120,7 +121,7 @@ describe("failback after a dead node returns", { timeout: 120_000 }, () => {
     const page = async () => (await getFailoverOverview(db, { now: simNow() })).clusters[0]!.outages.find((o) => o.node === "pve1")!.guests.find((g) => g.vmid === 100)!.failback!;
     const held = await page();
     expect(held).toMatchObject({ jobId: "100-0", oldNode: "pve1", newNode: "pve2", jobDisabled: true, syncedBackAt: null, ha: { kind: "disabled" } });
-    expect(held.hold).toMatchObject({ operationId: op.id, state: "running", decision: null, holderLabel: olivia.label });
+    expect(held.hold).toMatchObject({ operationId: op.id, state: "running", decision: null, asksChoice: true, holderLabel: olivia.label });
     expect(held.baseSync).toBeGreaterThan(0);
     expect(fx.sim.model.guest(100)?.node).toBe("pve2");
     expect(fx.sim.model.volume("pve1", "local-zfs:vm-100-disk-1")?.divergent?.bytes).toBe(divergent);
@@ -262,6 +263,7 @@ describe("failback after a dead node returns", { timeout: 120_000 }, () => {
   it("keep without a credential: shows the commands, sees them take effect through the API once the operator ran them, then syncs", async () => {
     const survivors = await losePve1();
     const op = await startFailbackHold({ db, client: survivors, now }, { clusterId: "demo", node: "pve1", vmids: [100] }, olivia);
+    expect(await passes(survivors, op.id, 4)).toBe("running");
     await recordFailbackChoice(db, { operationId: op.id, vmid: 100, choice: "keep", user: olivia, now: now() });
     fx.sim.setNodeOnline("pve1", true);
     const all = fx.client();
@@ -291,6 +293,43 @@ describe("failback after a dead node returns", { timeout: 120_000 }, () => {
     expect(fx.sim.model.jobs.get("100-0")?.disable).toBeTruthy();
     const page = (await getFailoverOverview(db, { now: simNow() })).clusters[0]!.outages.find((o) => o.node === "pve1")!.guests.find((g) => g.vmid === 100)!.failback!;
     expect(page.hold?.decision).toMatchObject({ choice: "keep", by: olivia.label });
+    expect(page.hold?.asksChoice).toBe(false);
+  });
+
+  it("the choice round-trips through the decide step's decision column: stored there only, read by the steps and the page", async () => {
+    const survivors = await losePve1();
+    const op = await startFailbackHold({ db, client: survivors, now }, { clusterId: "demo", node: "pve1", vmids: [100] }, olivia);
+    expect(await passes(survivors, op.id, 4)).toBe("running");
+    await recordFailbackChoice(db, { operationId: op.id, vmid: 100, choice: "keep", user: olivia, now: now() });
+    const decide = await stepOf(op.id, "failback-decide");
+    expect(JSON.parse(decide.decision!)).toEqual({ choice: "keep", by: olivia.label, byId: olivia.id, at: new Date(now()).toISOString() });
+    // Nothing is stored the old way any more.
+    const lane = await db.failoverStep.findMany({ where: { operationId: op.id, vmid: 100 } });
+    expect(lane.filter((s) => s.kind !== "failback-decide").map((s) => s.decision)).toEqual(lane.filter((s) => s.kind !== "failback-decide").map(() => null));
+    expect(lane.some((s) => "decision" in (JSON.parse(s.result) as object))).toBe(false);
+    expect(await passes(survivors, op.id, 6)).toBe("running");
+    expect(await stepOf(op.id, "failback-decide")).toMatchObject({ state: "done", message: `${olivia.label} chose to keep pve1's writes.` });
+    expect((await stepOf(op.id, "failback-preserve")).message).toMatch(/pve1 is offline: its volumes are kept once it is back/);
+    const view = await getOperationView(db, op.id, olivia.id);
+    expect(view?.steps.find((s) => s.kind === "failback-decide")?.decision).toMatchObject({ choice: "keep", by: olivia.label });
+  });
+
+  it("a hold stored before the decision column (its keep in the preserve step's result) goes on with that keep, and takes no second choice", async () => {
+    const survivors = await losePve1();
+    const op = await startFailbackHold({ db, client: survivors, now }, { clusterId: "demo", node: "pve1", vmids: [100] }, olivia);
+    expect(await passes(survivors, op.id, 4)).toBe("running");
+    expect((await stepOf(op.id, "failback-decide")).state).toBe("checking");
+    // What the previous route wrote: {decision: {choice, by, at (seconds)}} merged into the preserve step's result.
+    const preserve = await stepOf(op.id, "failback-preserve");
+    const legacy = { ...(JSON.parse(preserve.result) as object), decision: { choice: "keep", by: olivia.label, at: fx.sim.now() } };
+    await db.failoverStep.update({ where: { id: preserve.id }, data: { result: JSON.stringify(legacy) } });
+    const page = async () => (await getFailoverOverview(db, { now: simNow() })).clusters[0]!.outages.find((o) => o.node === "pve1")!.guests.find((g) => g.vmid === 100)!.failback!;
+    expect((await page()).hold).toMatchObject({ decision: { choice: "keep", by: olivia.label, byId: null }, asksChoice: false });
+    await expect(recordFailbackChoice(db, { operationId: op.id, vmid: 100, choice: "discard", user: olivia, now: now() })).rejects.toThrow(/already made/);
+    expect(await passes(survivors, op.id, 6)).toBe("running");
+    expect(await stepOf(op.id, "failback-decide")).toMatchObject({ state: "done", message: `${olivia.label} chose to keep pve1's writes.`, decision: null });
+    expect((await stepOf(op.id, "failback-preserve")).message).toMatch(/pve1 is offline: its volumes are kept once it is back/);
+    expect(fx.sim.model.jobs.get("100-0")?.disable).toBeTruthy();
   });
 
   it("abandoning a hold undoes nothing and says which job stays disabled", async () => {
@@ -308,6 +347,10 @@ describe("failback after a dead node returns", { timeout: 120_000 }, () => {
   it("only the operator holding the hold decides, once", async () => {
     const survivors = await losePve1();
     const op = await startFailbackHold({ db, client: survivors, now }, { clusterId: "demo", node: "pve1", vmids: [100] }, olivia);
+    // Not before the question is asked: the job is held first.
+    await expect(recordFailbackChoice(db, { operationId: op.id, vmid: 100, choice: "keep", user: olivia, now: now() })).rejects.toThrow(/not asked yet/);
+    expect(await passes(survivors, op.id, 4)).toBe("running");
+    expect((await stepOf(op.id, "failback-decide")).state).toBe("checking");
     await expect(recordFailbackChoice(db, { operationId: op.id, vmid: 100, choice: "keep", user: { id: "user-2", label: "sam@example.com" }, now: now() })).rejects.toThrow(/olivia@example.com holds this operation/);
     await recordFailbackChoice(db, { operationId: op.id, vmid: 100, choice: "keep", user: olivia, now: now() });
     await expect(recordFailbackChoice(db, { operationId: op.id, vmid: 100, choice: "discard", user: olivia, now: now() })).rejects.toThrow(/already made/);

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@/prisma/generated/client";
 import { operationTarget } from "./audit";
+import { readFailbackDecision, type FailbackDecision } from "./failback-types";
 import { operationPlanSchema, parseStepDecision, type Check, type OperationPlan, type StepDecision } from "./types";
 
 // Read models of operations for the pages (from our database only: pages never wait on Proxmox).
@@ -23,8 +24,8 @@ export type StepView = {
   commands: string[] | null;
   /** A recovery's start offer (confirm-start) waiting for the holder's answer. */
   offersStart: boolean;
-  /** The holder's answer to it, once given (null when unreadable: the step itself then fails and says why). */
-  decision: StepDecision | null;
+  /** The operator's answer to a step that asks (start offer, failback keep/discard), once given (null when unreadable: the step itself then fails and says why). */
+  decision: StepDecision | FailbackDecision | null;
 };
 
 export type ReversedJobView = {
@@ -67,9 +68,9 @@ export type OperationView = {
 };
 
 /** The view only shows an answer; an unreadable one shows none (the step itself fails and says why). */
-function readDecision(text: string | null): StepDecision | null {
+function readDecision(step: { kind: string; decision: string | null; result: string }): StepDecision | FailbackDecision | null {
   try {
-    return parseStepDecision(text);
+    return step.kind === "failback-decide" ? readFailbackDecision([step]) : parseStepDecision(step.decision);
   } catch {
     return null;
   }
@@ -85,7 +86,7 @@ export async function getOperationView(db: PrismaClient, operationId: string, vi
   const plan = operationPlanSchema.parse(JSON.parse(op.plan));
   const steps = op.steps.map((s): StepView => {
     const result = JSON.parse(s.result) as { taskLog?: string[]; progress?: string | null; exitstatus?: string | null; mode?: string; commands?: string[]; offer?: boolean };
-    const decision = readDecision(s.decision);
+    const decision = readDecision(s);
     return {
       id: s.id, seq: s.seq, vmid: s.vmid, kind: s.kind, title: s.title, state: s.state, checks: JSON.parse(s.checks) as Check[], upid: s.upid,
       message: s.message, startedAt: s.startedAt?.toISOString() ?? null, endedAt: s.endedAt?.toISOString() ?? null,

@@ -1,5 +1,6 @@
 import { UserError } from "@/lib/auth/users";
 import type { PrismaClient } from "@/prisma/generated/client";
+import { storeStepDecision } from "./step-decision";
 import { startChoiceMessage } from "./steps/confirm-start";
 import { recoveryParamsSchema } from "./steps/recovery-checks";
 import { FINISHED_STATES, type OperationState, type StartChoice, type StepDecision } from "./types";
@@ -23,8 +24,6 @@ export async function recordStartChoice(
   const offered = step.state === "checking" && (JSON.parse(step.result) as { offer?: boolean }).offer === true;
   if (!offered) throw new UserError(`The start of guest ${input.vmid} is not offered now (${step.message ?? step.state}).`);
   const decision: StepDecision = { choice: input.choice, by: input.user.label, byId: input.user.id, at: new Date(input.now).toISOString() };
-  // Only while no choice is stored: a concurrent second click changes nothing.
-  const { count } = await db.failoverStep.updateMany({ where: { id: step.id, decision: null }, data: { decision: JSON.stringify(decision) } });
-  if (count === 0) throw new UserError(`The choice for guest ${input.vmid} is already made.`);
+  await storeStepDecision(db, step, decision);
   return { message: startChoiceMessage(recoveryParamsSchema.parse(JSON.parse(step.params)), decision), clusterId: op.clusterId };
 }

@@ -80,7 +80,7 @@ export type StepKind = (typeof STEP_KINDS)[number];
 export const START_CHOICES = ["start", "leave-stopped"] as const;
 export type StartChoice = (typeof START_CHOICES)[number];
 
-/** FailoverStep.decision: an operator's answer to a step that asks, written only by its route. */
+/** FailoverStep.decision of a confirm-start step: the holder's answer, written only by its route (step-decision.ts; a failback's keep/discard: failback-types.ts). */
 export const stepDecisionSchema = z.object({ choice: z.enum(START_CHOICES), by: z.string(), byId: z.string(), at: z.string() });
 export type StepDecision = z.infer<typeof stepDecisionSchema>;
 

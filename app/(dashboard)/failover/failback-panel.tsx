@@ -219,14 +219,20 @@ function Hold({ clusterId, vmid, view, hold, canAct }: { clusterId: string; vmid
         {hold.decision ? ` · ${hold.decision.by} chose to ${hold.decision.choice} ${view.oldNode}'s writes` : ""}
         {hold.summary ? ` · ${hold.summary}` : ""}
       </p>
+      {undecided && step("failback-decide")?.state === "pending" && (
+        <p className="text-muted-foreground" data-testid="failback-choice-pending">
+          The choice is offered once replication back to {view.oldNode} is held.
+        </p>
+      )}
+      {/* Mounted while undecided (a refresh never closes an open dialog); enabled only while the decide step asks, the only time the route takes a choice. */}
       {undecided && canAct && (
         <div className="flex flex-wrap gap-2">
-          <Button size="sm" onClick={() => choose.mutate("keep")} disabled={choose.isPending} data-testid="failback-keep">
+          <Button size="sm" onClick={() => choose.mutate("keep")} disabled={choose.isPending || !hold.asksChoice} data-testid="failback-keep">
             Keep {view.oldNode}&apos;s writes
           </Button>
           <AlertDialog>
             <AlertDialogTrigger asChild>
-              <Button size="sm" variant="destructive" disabled={choose.isPending} data-testid="failback-discard">
+              <Button size="sm" variant="destructive" disabled={choose.isPending || !hold.asksChoice} data-testid="failback-discard">
                 Discard them…
               </Button>
             </AlertDialogTrigger>

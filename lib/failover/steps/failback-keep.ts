@@ -16,7 +16,7 @@ import {
 import type { Divergence } from "../failback-types";
 import { guestEntries, isOnline, readLiveCluster } from "../live-state";
 import type { StepContext, StepHandler } from "../step-types";
-import { decisionOf, failbackPlan, guestLabel, siblingResult } from "./failback-common";
+import { decisionForCheck, failbackPlan, guestLabel, siblingResult } from "./failback-common";
 
 // The operator's choice and what "keep" does on the old node. The choice is stored by a route
 // (audited there); this lane only waits for it, so replication stays held however long it takes.
@@ -69,7 +69,8 @@ export const failbackDecideStep: StepHandler = {
       const measured = await measure(ctx, datasets, live.now);
       if (measured) result.divergence = measured;
     }
-    const decision = await decisionOf(ctx);
+    const { decision, error } = await decisionForCheck(ctx);
+    if (error) return { outcome: "fail", message: error, result };
     if (!decision) return { outcome: "wait", message: `Replication back to ${g.oldNode} is held. Choose to keep or discard what ${g.oldNode} wrote after its last sync.`, result };
     const words = decision.choice === "keep" ? `keep ${g.oldNode}'s writes` : `discard ${g.oldNode}'s writes`;
     return { outcome: "already-done", message: `${decision.by} chose to ${words}.`, result };
@@ -83,7 +84,8 @@ export const failbackPreserveStep: StepHandler = {
   timeoutSeconds: 30 * DAY,
   async check(ctx) {
     const g = failbackPlan(ctx);
-    const decision = await decisionOf(ctx);
+    const { decision, error } = await decisionForCheck(ctx);
+    if (error) return { outcome: "fail", message: error };
     // Never read a missing choice as "discard": that would let the sync roll the old node back.
     if (!decision) return { outcome: "fail", message: `No keep/discard choice is recorded for ${guestLabel(g)}; nothing was changed and its job stays held.` };
     if (decision.choice !== "keep") {
