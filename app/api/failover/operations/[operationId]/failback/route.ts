@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { nudgeAlerts } from "@/lib/alerts/app-deps";
 import { triggerFailoverExecutor } from "@/lib/failover/app-executor";
 import { recordFailbackChoice } from "@/lib/failover/failback-choice";
 import { FAILBACK_CHOICES } from "@/lib/failover/failback-types";
@@ -14,6 +15,8 @@ export const POST = guardedRoute(
   async ({ body, params, db, user }) => {
     const { message } = await recordFailbackChoice(db, { operationId: params.operationId ?? "", vmid: body.vmid, choice: body.choice, user: { id: user.id, label: user.email }, now: Date.now() });
     triggerFailoverExecutor();
+    // The failback-decision alert ends with the choice: resolve it now, not at the next poll.
+    nudgeAlerts();
     return { data: { message }, audit: { details: { ...body, message } } };
   },
 );
