@@ -95,6 +95,7 @@ async function losePve1AndSeeTheAutomaticHold(page: Page): Promise<{ panel: Loca
   await expect(hold).toContainText("HA failback held: done", { timeout: 30_000 });
   await expect(hold).toContainText("Job held: done", { timeout: 30_000 });
   await expect(panel.getByTestId("failback-next-run")).toContainText("Held: job 100-0 is disabled by pve-standby", { timeout: 30_000 });
+  await expect(hold).toContainText("Choice: waiting for your choice", { timeout: 30_000 });
   await panel.screenshot({ path: test.info().outputPath("failback-held.png") });
   expect(fx.sim.model.jobs.get("100-0")).toMatchObject({ source: "pve2", target: "pve1", disable: 1 });
   expect(fx.sim.model.haResources.get("vm:100")?.failback).toBe(0);

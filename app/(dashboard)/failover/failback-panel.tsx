@@ -200,7 +200,7 @@ function Hold({ clusterId, vmid, view, hold, canAct }: { clusterId: string; vmid
         {hold.steps.map((s) => (
           <li key={s.kind}>
             <StatusBadge status={s.state === "done" ? "ok" : s.state === "failed" ? "fail" : s.state === "skipped" ? "unknown" : "syncing"}>
-              {STEP_WORDS[s.kind] ?? s.kind}: {s.state}
+              {STEP_WORDS[s.kind] ?? s.kind}: {s.kind === "failback-decide" && hold.asksChoice ? "waiting for your choice" : s.state}
             </StatusBadge>
           </li>
         ))}
