@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { runPollCycle } from "@/lib/poller/run-cycle";
 import type { ProxmoxClient } from "@/lib/proxmox/client";
 import { openRemoteShell } from "@/lib/ssh/client";
 import type { RemoteShellFor } from "@/lib/ssh/remote-shell";
@@ -14,8 +13,7 @@ import { advanceOperation } from "./engine";
 import { startFailoverExecutor } from "./executor";
 import { recordFailbackChoice } from "./failback-choice";
 import { startFailbackHold } from "./failback-plan";
-import { getFailoverOverview } from "./failover-queries";
-import { getOperationView } from "./queries";
+import { failbackOnPage, failoverDeps, losePve1 as losePve1In, OLIVIA, operationPasses, pollCluster, simMillis, stepOf as stepOfIn } from "./failback-test-support";
 
 // Failback against the simulated cluster over HTTPS: pve1 dies, HA recovers vm:100 to pve2 and
 // turns its job around, we hold replication (and HA's failback) while pve1 is down, pve1
@@ -24,7 +22,7 @@ import { getOperationView } from "./queries";
 let db: PrismaClient;
 let fx: SimulatorFixture;
 let cleanup: () => Promise<void>;
-const olivia = { id: "user-1", label: "olivia@example.com" };
+const olivia = OLIVIA;
 
 beforeEach(async () => {
   ({ db, fx, cleanup } = await startSimulatedCluster());
@@ -33,9 +31,8 @@ beforeEach(async () => {
 });
 afterEach(() => cleanup());
 
-const now = () => fx.sim.now() * 1000;
-const simNow = () => new Date(now());
-const depsWith = (client: ProxmoxClient, shellFor?: RemoteShellFor): FailoverDeps => ({ db, clientFor: () => client, now, shellFor });
+const now = () => simMillis(fx);
+const depsWith = (client: ProxmoxClient, shellFor?: RemoteShellFor): FailoverDeps => failoverDeps(db, fx, client, shellFor);
 
 /** A root shell on a simulated node over real SSH, its host key pinned (what the recovery credential gives the app). */
 const shellFor: RemoteShellFor = async (_clusterId, node) => {
@@ -54,34 +51,11 @@ async function runOnNode(node: string, command: string) {
   }
 }
 
-async function poll(client: ProxmoxClient, seconds: number, cycles: number) {
-  for (let i = 0; i < cycles; i++) {
-    fx.sim.advance(seconds);
-    expect((await runPollCycle("demo", { db, client, now: simNow })).ok).toBe(true);
-  }
-}
-
-/** pve1 dies; the survivors poll until HA has recovered vm:100 to pve2 and the job turned around. */
-async function losePve1(): Promise<ProxmoxClient> {
-  await poll(fx.client(), 60, 3);
-  fx.sim.setNodeOnline("pve1", false);
-  const survivors = fx.client({ endpoints: ["pve2", "pve3"].map((n) => fx.endpoint(n)) });
-  await poll(survivors, 15, 24);
-  expect(fx.sim.model.guest(100)?.node).toBe("pve2");
-  expect(fx.sim.model.jobs.get("100-0")).toMatchObject({ source: "pve2", target: "pve1" });
-  return survivors;
-}
-
-async function passes(client: ProxmoxClient, operationId: string, count: number, stepSeconds = 5, shell?: RemoteShellFor) {
-  let state = "running";
-  for (let i = 0; i < count && state === "running"; i++) {
-    state = (await advanceOperation(depsWith(client, shell), operationId, client)).state;
-    fx.sim.advance(stepSeconds);
-  }
-  return state;
-}
-
-const stepOf = (operationId: string, kind: string, vmid = 100) => db.failoverStep.findFirstOrThrow({ where: { operationId, kind, vmid } });
+const poll = (client: ProxmoxClient, seconds: number, cycles: number) => pollCluster(db, fx, client, seconds, cycles);
+const losePve1 = () => losePve1In(db, fx);
+const passes = (client: ProxmoxClient, operationId: string, count: number, stepSeconds = 5, shell?: RemoteShellFor) =>
+  operationPasses(db, fx, client, operationId, count, stepSeconds, shell);
+const stepOf = (operationId: string, kind: string, vmid = 100) => stepOfIn(db, operationId, kind, vmid);
 const runsOf = (jobId: string, since: number) => fx.sim.model.performedRuns.filter((r) => r.jobId === jobId && r.start >= since);
 
 /** HA prefers pve1 for vm:100 (failback would pull it back the moment pve1 returns). */
@@ -118,7 +92,7 @@ describe("failback after a dead node returns", { timeout: 120_000 }, () => {
     expect(await passes(all, op.id, 5)).toBe("running");
     expect(runsOf("100-0", returnedAt)).toEqual([]);
     // The Failover page says what the next run would do, that it is held, and offers the choice.
-    const page = async () => (await getFailoverOverview(db, { now: simNow() })).clusters[0]!.outages.find((o) => o.node === "pve1")!.guests.find((g) => g.vmid === 100)!.failback!;
+    const page = () => failbackOnPage(db, fx);
     const held = await page();
     expect(held).toMatchObject({ jobId: "100-0", oldNode: "pve1", newNode: "pve2", jobDisabled: true, syncedBackAt: null, ha: { kind: "disabled" } });
     expect(held.hold).toMatchObject({ operationId: op.id, state: "running", decision: null, asksChoice: true, holderLabel: olivia.label });
@@ -278,60 +252,6 @@ describe("failback after a dead node returns", { timeout: 120_000 }, () => {
     expect(fx.sim.model.jobs.get("100-0")?.disable).toBeFalsy();
   });
 
-  it("a keep chosen while the executor is checking the decide step is not lost (nor read as discard)", async () => {
-    const survivors = await losePve1();
-    const op = await startFailbackHold({ db, client: survivors, now }, { clusterId: "demo", node: "pve1", vmids: [100] }, olivia);
-    expect(await passes(survivors, op.id, 4)).toBe("running");
-    // The pass reads the waiting decide step, then Proxmox; the choice lands meanwhile.
-    const pass = advanceOperation(depsWith(survivors), op.id, survivors);
-    await recordFailbackChoice(db, { operationId: op.id, vmid: 100, choice: "keep", user: olivia, now: now() });
-    await pass;
-    expect(await passes(survivors, op.id, 6)).toBe("running");
-    expect((await stepOf(op.id, "failback-decide")).state).toBe("done");
-    const preserve = await stepOf(op.id, "failback-preserve");
-    expect(preserve.message).toMatch(/pve1 is offline: its volumes are kept once it is back/);
-    expect(fx.sim.model.jobs.get("100-0")?.disable).toBeTruthy();
-    const page = (await getFailoverOverview(db, { now: simNow() })).clusters[0]!.outages.find((o) => o.node === "pve1")!.guests.find((g) => g.vmid === 100)!.failback!;
-    expect(page.hold?.decision).toMatchObject({ choice: "keep", by: olivia.label });
-    expect(page.hold?.asksChoice).toBe(false);
-  });
-
-  it("the choice round-trips through the decide step's decision column: stored there only, read by the steps and the page", async () => {
-    const survivors = await losePve1();
-    const op = await startFailbackHold({ db, client: survivors, now }, { clusterId: "demo", node: "pve1", vmids: [100] }, olivia);
-    expect(await passes(survivors, op.id, 4)).toBe("running");
-    await recordFailbackChoice(db, { operationId: op.id, vmid: 100, choice: "keep", user: olivia, now: now() });
-    const decide = await stepOf(op.id, "failback-decide");
-    expect(JSON.parse(decide.decision!)).toEqual({ choice: "keep", by: olivia.label, byId: olivia.id, at: new Date(now()).toISOString() });
-    // Nothing is stored the old way any more.
-    const lane = await db.failoverStep.findMany({ where: { operationId: op.id, vmid: 100 } });
-    expect(lane.filter((s) => s.kind !== "failback-decide").map((s) => s.decision)).toEqual(lane.filter((s) => s.kind !== "failback-decide").map(() => null));
-    expect(lane.some((s) => "decision" in (JSON.parse(s.result) as object))).toBe(false);
-    expect(await passes(survivors, op.id, 6)).toBe("running");
-    expect(await stepOf(op.id, "failback-decide")).toMatchObject({ state: "done", message: `${olivia.label} chose to keep pve1's writes.` });
-    expect((await stepOf(op.id, "failback-preserve")).message).toMatch(/pve1 is offline: its volumes are kept once it is back/);
-    const view = await getOperationView(db, op.id, olivia.id);
-    expect(view?.steps.find((s) => s.kind === "failback-decide")?.decision).toMatchObject({ choice: "keep", by: olivia.label });
-  });
-
-  it("a hold stored before the decision column (its keep in the preserve step's result) goes on with that keep, and takes no second choice", async () => {
-    const survivors = await losePve1();
-    const op = await startFailbackHold({ db, client: survivors, now }, { clusterId: "demo", node: "pve1", vmids: [100] }, olivia);
-    expect(await passes(survivors, op.id, 4)).toBe("running");
-    expect((await stepOf(op.id, "failback-decide")).state).toBe("checking");
-    // What the previous route wrote: {decision: {choice, by, at (seconds)}} merged into the preserve step's result.
-    const preserve = await stepOf(op.id, "failback-preserve");
-    const legacy = { ...(JSON.parse(preserve.result) as object), decision: { choice: "keep", by: olivia.label, at: fx.sim.now() } };
-    await db.failoverStep.update({ where: { id: preserve.id }, data: { result: JSON.stringify(legacy) } });
-    const page = async () => (await getFailoverOverview(db, { now: simNow() })).clusters[0]!.outages.find((o) => o.node === "pve1")!.guests.find((g) => g.vmid === 100)!.failback!;
-    expect((await page()).hold).toMatchObject({ decision: { choice: "keep", by: olivia.label, byId: null }, asksChoice: false });
-    await expect(recordFailbackChoice(db, { operationId: op.id, vmid: 100, choice: "discard", user: olivia, now: now() })).rejects.toThrow(/already made/);
-    expect(await passes(survivors, op.id, 6)).toBe("running");
-    expect(await stepOf(op.id, "failback-decide")).toMatchObject({ state: "done", message: `${olivia.label} chose to keep pve1's writes.`, decision: null });
-    expect((await stepOf(op.id, "failback-preserve")).message).toMatch(/pve1 is offline: its volumes are kept once it is back/);
-    expect(fx.sim.model.jobs.get("100-0")?.disable).toBeTruthy();
-  });
-
   it("abandoning a hold undoes nothing and says which job stays disabled", async () => {
     const survivors = await losePve1();
     const op = await startFailbackHold({ db, client: survivors, now }, { clusterId: "demo", node: "pve1", vmids: [100] }, olivia);
@@ -342,18 +262,5 @@ describe("failback after a dead node returns", { timeout: 120_000 }, () => {
     expect(ended.summary).toMatch(/^Abandoned; nothing was undone\. 100: its job stays DISABLED by this hold/);
     expect(fx.sim.model.jobs.get("100-0")?.disable).toBeTruthy();
     expect(await db.failoverLock.count()).toBe(0);
-  });
-
-  it("only the operator holding the hold decides, once", async () => {
-    const survivors = await losePve1();
-    const op = await startFailbackHold({ db, client: survivors, now }, { clusterId: "demo", node: "pve1", vmids: [100] }, olivia);
-    // Not before the question is asked: the job is held first.
-    await expect(recordFailbackChoice(db, { operationId: op.id, vmid: 100, choice: "keep", user: olivia, now: now() })).rejects.toThrow(/not asked yet/);
-    expect(await passes(survivors, op.id, 4)).toBe("running");
-    expect((await stepOf(op.id, "failback-decide")).state).toBe("checking");
-    await expect(recordFailbackChoice(db, { operationId: op.id, vmid: 100, choice: "keep", user: { id: "user-2", label: "sam@example.com" }, now: now() })).rejects.toThrow(/olivia@example.com holds this operation/);
-    await recordFailbackChoice(db, { operationId: op.id, vmid: 100, choice: "keep", user: olivia, now: now() });
-    await expect(recordFailbackChoice(db, { operationId: op.id, vmid: 100, choice: "discard", user: olivia, now: now() })).rejects.toThrow(/already made/);
-    await expect(startFailbackHold({ db, client: survivors, now }, { clusterId: "demo", node: "pve1", vmids: [100] }, olivia)).rejects.toThrow(/held by olivia/);
   });
 });
